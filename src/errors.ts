@@ -1,0 +1,121 @@
+import type { Response, ResponseErrorEvent } from 'openai/resources/responses/responses';
+
+/**
+ * The root of every error this library raises. The SDK's own errors (`APIError` and its subclasses) pass
+ * through unchanged; unsubscribing is never an error.
+ *
+ * @example
+ * ```ts
+ * import { RxOpenAIError } from 'rxjs-openai';
+ * images$.subscribe({ error: (e) => console.error(e instanceof RxOpenAIError ? e.message : e) });
+ * ```
+ */
+export class RxOpenAIError extends Error {
+  override name = 'RxOpenAIError';
+}
+
+/**
+ * The event stream ended without `response.completed`, `response.failed` or `response.incomplete`, and not
+ * because we aborted it: a cut connection is never mistaken for success.
+ */
+export class TruncatedStreamError extends RxOpenAIError {
+  override name = 'TruncatedStreamError';
+  constructor(
+    /** How many events arrived before the end. */
+    readonly eventCount: number,
+    /** The `sequence_number` of the last event that arrived, or `null` if none did. */
+    readonly lastSequenceNumber: number | null,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The response stream ended after ${eventCount} event(s) (last sequence number ${lastSequenceNumber ?? 'none'}) without a terminal event.`,
+      options,
+    );
+  }
+}
+
+/** An image generation call finished with status `failed` (for example `moderation_blocked`). */
+export class ImageGenerationError extends RxOpenAIError {
+  override name = 'ImageGenerationError';
+  constructor(
+    /** The image generation call's item id. */
+    readonly itemId: string,
+    /** The item's index in the response's `output`. */
+    readonly outputIndex: number,
+    /** The API's error code, when it gave one. */
+    readonly code: string | null,
+    message: string,
+  ) {
+    super(`Image ${itemId} failed${code ? ` (${code})` : ''}: ${message}`);
+  }
+}
+
+/** The response ended with `response.failed`. */
+export class ResponseFailedError extends RxOpenAIError {
+  override name = 'ResponseFailedError';
+  /** The API's error code, when the response carries one. */
+  readonly code: string | null;
+  constructor(
+    /** The failed response, as the `response.failed` event carried it. */
+    readonly response: Response,
+  ) {
+    const error = response.error;
+    super(`Response ${response.id} failed${error ? ` (${error.code}): ${error.message}` : ''}`);
+    this.code = error?.code ?? null;
+  }
+}
+
+/** The response ended with `response.incomplete` (for example `max_output_tokens` or `content_filter`). */
+export class ResponseIncompleteError extends RxOpenAIError {
+  override name = 'ResponseIncompleteError';
+  /** Why the response is incomplete, when the API says. */
+  readonly reason: string | null;
+  constructor(
+    /** The incomplete response, as the `response.incomplete` event carried it. */
+    readonly response: Response,
+  ) {
+    const reason = response.incomplete_details?.reason ?? null;
+    super(`Response ${response.id} is incomplete${reason ? `: ${reason}` : ''}`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * The stream carried an `error` event. The event's fields come flat (`{ type: 'error', code, message }`) or
+ * nested (`{ type: 'error', error: { code, message } }`); both are read.
+ */
+export class ResponseStreamError extends RxOpenAIError {
+  override name = 'ResponseStreamError';
+  /** The API's error code, or `null`. */
+  readonly code: string | null;
+  /** The parameter the error is about, or `null`. */
+  readonly param: string | null;
+  /** The `sequence_number` of the `error` event, or `null`. */
+  readonly sequenceNumber: number | null;
+  constructor(
+    /** The `error` event as received. */
+    readonly event: ResponseErrorEvent,
+  ) {
+    const nested = (event as { error?: Partial<ResponseErrorEvent> }).error;
+    const fields = nested && typeof nested === 'object' ? nested : event;
+    super(
+      `The response stream reported an error${fields.code ? ` (${fields.code})` : ''}: ${fields.message ?? 'no message'}`,
+    );
+    this.code = fields.code ?? null;
+    this.param = fields.param ?? null;
+    this.sequenceNumber = typeof event.sequence_number === 'number' ? event.sequence_number : null;
+  }
+}
+
+/** The stream ended after an image's completion event, but its bytes never came: an image is never dropped silently. */
+export class MissingImageError extends RxOpenAIError {
+  override name = 'MissingImageError';
+  constructor(
+    /** The image generation call's item id. */
+    readonly itemId: string,
+    /** The item's index in the response's `output`. */
+    readonly outputIndex: number,
+  ) {
+    super(`Image ${itemId} (output ${outputIndex}) was announced but its bytes never arrived.`);
+  }
+}

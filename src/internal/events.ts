@@ -1,0 +1,36 @@
+// Internal: not part of the public API, not importable from the package.
+
+import type { ResponseOutputItem } from 'openai/resources/responses/responses';
+import { ResponseFailedError, ResponseIncompleteError, ResponseStreamError } from '../errors';
+import type { ImageGenerationCallItem, ResponseStreamEvent } from '../types';
+
+/** The three events that end a response; a stream without one was cut. */
+export function isTerminalEvent(event: { type: string }): boolean {
+  const type = event.type;
+  return type === 'response.completed' || type === 'response.failed' || type === 'response.incomplete';
+}
+
+/** The typed error for a failure event (`error`, `response.failed`, `response.incomplete`), else `null`. */
+export function failureOf(event: ResponseStreamEvent): Error | null {
+  switch (event.type) {
+    case 'error':
+      return new ResponseStreamError(event);
+    case 'response.failed':
+      return new ResponseFailedError(event.response);
+    case 'response.incomplete':
+      return new ResponseIncompleteError(event.response);
+    default:
+      return null;
+  }
+}
+
+/** Whether an output item is an image generation call. */
+export function isImageCall(item: ResponseOutputItem | null | undefined): item is ImageGenerationCallItem {
+  return item != null && item.type === 'image_generation_call';
+}
+
+/** The `sequence_number` of an event, or `null` for events without one (keepalives from some proxies). */
+export function sequenceNumberOf(event: unknown): number | null {
+  const n = (event as { sequence_number?: unknown } | null)?.sequence_number;
+  return typeof n === 'number' ? n : null;
+}

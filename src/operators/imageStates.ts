@@ -1,0 +1,123 @@
+import type { OperatorFunction } from 'rxjs';
+import { isImageCall } from '../internal/events';
+import { FinalImageMatcher, MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { operate } from '../internal/operate';
+import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
+
+/**
+ * Emits the state of every image of the response, for UIs: a new array, ordered by `outputIndex`, each time
+ * an image changes. Entries that did not change keep their identity, so `OnPush` components and signals
+ * re-render only what changed.
+ *
+ * Each image goes `in_progress` → `generating` → `partial` (with `partials` counting previews and `b64`
+ * the latest) → `completed` (`b64` and `final` the final image). An image whose item failed shows as
+ * `failed` with its `error` while the others go on; a failed response (`error`, `response.failed`,
+ * `response.incomplete`) errors the stream, and so does an image whose bytes never came
+ * (`MissingImageError`).
+ *
+ * ```
+ * source:  --added--generating--partial--done--completed|
+ * result:  --[ip]---[gen]-------[p1]-----[ok]-----------|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { toSignal } from '@angular/core/rxjs-interop';
+ * import { imageStates, streamResponse } from 'rxjs-openai';
+ *
+ * readonly images = toSignal(streamResponse(client, params).pipe(imageStates()), { initialValue: [] });
+ * // template: @for (image of images(); track image.itemId) { <img [src]="'data:image/png;base64,' + image.b64"> }
+ * ```
+ *
+ * @return An operator from the response's events to the list of its images' states.
+ * @see withFinalImage
+ */
+export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly ImageState[]> {
+  return operate<ResponseStreamEvent, readonly ImageState[]>((subscriber) => {
+    const byId = new Map<string, ImageState>();
+    let list: ImageState[] = [];
+    let changed = false;
+
+    const update = (itemId: string, outputIndex: number, patch: Partial<ImageState>) => {
+      const previous = byId.get(itemId);
+      if (previous?.final || previous?.status === 'failed') return;
+      if (!previous && byId.size >= MAX_IMAGES_PER_RESPONSE) return;
+      const next: ImageState = previous
+        ? { ...previous, ...patch }
+        : { itemId, outputIndex, status: 'in_progress', partials: 0, b64: null, final: null, ...patch };
+      byId.set(itemId, next);
+      list = previous
+        ? list.map((state) => (state === previous ? next : state))
+        : insertByOutputIndex(list, next);
+      changed = true;
+    };
+    const setStatus = (itemId: string, outputIndex: number, status: ImageStatus) => {
+      const previous = byId.get(itemId);
+      // A late progress event never moves an image back (e.g. `generating` after a preview).
+      if (previous && rank(previous.status) >= rank(status)) return;
+      update(itemId, outputIndex, { status });
+    };
+
+    const matcher = new FinalImageMatcher({
+      final: (image) =>
+        update(image.itemId, image.outputIndex, { status: 'completed', b64: image.b64, final: image }),
+      failed: (error, item) => update(item.id, error.outputIndex, { status: 'failed', error }),
+    });
+
+    return {
+      next(event) {
+        switch (event.type) {
+          case 'response.output_item.added':
+            if (isImageCall(event.item)) {
+              const status = event.item.status === 'generating' ? 'generating' : 'in_progress';
+              setStatus(event.item.id, event.output_index, status);
+            }
+            break;
+          case 'response.image_generation_call.in_progress':
+            setStatus(event.item_id, event.output_index, 'in_progress');
+            break;
+          case 'response.image_generation_call.generating':
+            setStatus(event.item_id, event.output_index, 'generating');
+            break;
+          case 'response.image_generation_call.partial_image': {
+            const partials = (byId.get(event.item_id)?.partials ?? 0) + 1;
+            update(event.item_id, event.output_index, {
+              status: 'partial',
+              partials,
+              b64: event.partial_image_b64,
+            });
+            break;
+          }
+        }
+        matcher.push(event);
+        if (changed) {
+          changed = false;
+          subscriber.next(list);
+        }
+      },
+      complete: () => matcher.end(),
+      teardown: () => {
+        matcher.clear();
+        byId.clear();
+        list = [];
+      },
+    };
+  });
+}
+
+const order: Record<ImageStatus, number> = {
+  in_progress: 0,
+  generating: 1,
+  partial: 2,
+  completed: 3,
+  failed: 3,
+};
+function rank(status: ImageStatus): number {
+  return order[status];
+}
+
+function insertByOutputIndex(list: readonly ImageState[], state: ImageState): ImageState[] {
+  let at = list.length;
+  while (at > 0 && (list[at - 1] as ImageState).outputIndex > state.outputIndex) at--;
+  return [...list.slice(0, at), state, ...list.slice(at)];
+}

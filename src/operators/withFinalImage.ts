@@ -1,0 +1,57 @@
+import type { OperatorFunction } from 'rxjs';
+import { FinalImageMatcher } from '../internal/FinalImageMatcher';
+import { operate } from '../internal/operate';
+import type { FinalImage, ResponseStreamEvent } from '../types';
+
+/**
+ * Emits one {@link FinalImage} per image generation call: its completion event, its output item and the
+ * final image's base64 bytes.
+ *
+ * Apply it to the whole event stream. The API says an image is done with
+ * `response.image_generation_call.completed`, but the bytes come on the matching `response.output_item.done`
+ * (`item.result`); this pairs them by item id, in either order, with several images interleaved, and emits
+ * each image once, as soon as its bytes are known, in the order images become final.
+ *
+ * - `completed` is the completion event if it came before the bytes, else `null`: a missing completion
+ *   event never holds an image back.
+ * - Bytes that never came on `output_item.done` are taken from `response.completed`'s `response.output`.
+ * - An item with status `failed` errors with `ImageGenerationError`; `response.failed`,
+ *   `response.incomplete` and `error` error with `ResponseFailedError`, `ResponseIncompleteError` and
+ *   `ResponseStreamError`.
+ * - The stream ending after a completion event whose bytes never came errors with `MissingImageError`.
+ * - Nothing is kept after an image is emitted, and partial images are never held.
+ *
+ * ```
+ * source:  --c1--c2--d2--d1--rc|     c = image_generation_call.completed, d = output_item.done
+ * result:  ----------i2--i1----|     i = FinalImage
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * import { streamResponse, withFinalImage } from 'rxjs-openai';
+ *
+ * streamResponse(client, { model: 'gpt-5', input: 'A red fox', tools: [{ type: 'image_generation' }] })
+ *   .pipe(withFinalImage())
+ *   .subscribe((image) => writeFile(`${image.itemId}.${image.item.output_format ?? 'png'}`, image.b64, 'base64'));
+ * ```
+ *
+ * @return An operator from the response's events to its final images.
+ * @see partialImages
+ * @see imageStates
+ */
+export function withFinalImage(): OperatorFunction<ResponseStreamEvent, FinalImage> {
+  return operate<ResponseStreamEvent, FinalImage>((subscriber) => {
+    const matcher = new FinalImageMatcher({
+      final: (image) => subscriber.next(image),
+      failed: (error) => {
+        throw error;
+      },
+    });
+    return {
+      next: (event) => matcher.push(event),
+      complete: () => matcher.end(),
+      teardown: () => matcher.clear(),
+    };
+  });
+}

@@ -1,0 +1,144 @@
+import type {
+  ResponseCreateParamsStreaming,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
+import { from, isObservable, type Observable, observable as observableSymbol } from 'rxjs';
+import type { ResponseEventStream, ResponsesClient } from '../types';
+
+/** What a fake client serves for one request: events as an array, an async iterable or an Observable. */
+export type FakeEventSource =
+  | readonly ResponseStreamEvent[]
+  | AsyncIterable<ResponseStreamEvent>
+  | Observable<ResponseStreamEvent>;
+
+/** One recorded call of the fake's `responses.create`. */
+export interface FakeCall {
+  /** The request body it was called with. */
+  readonly params: ResponseCreateParamsStreaming;
+  /** The request options it was called with (`signal` included). */
+  readonly options: { signal?: AbortSignal | null; [option: string]: unknown } | undefined;
+  /** Whether the request's signal has been aborted (read live). */
+  readonly aborted: boolean;
+}
+
+/** A `ResponsesClient` whose `responses.create` serves given events, and records every call. */
+export interface FakeResponsesClient extends ResponsesClient {
+  /** Every call so far, in order. */
+  readonly calls: readonly FakeCall[];
+}
+
+/**
+ * A client for tests: `responses.create` serves `source` (the same for every call, or a function of the
+ * call's params and its 0-based number), so `streamResponse` runs without a network.
+ *
+ * When the events come from an array or an Observable, `streamResponse` subscribes to them synchronously (no
+ * promise hop), so it runs on a `TestScheduler`'s virtual time and marble tests see every event. Awaiting
+ * `create` directly also works and gives an async iterable with a `controller`, like the SDK's `Stream`.
+ *
+ * @example
+ * ```ts
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { streamResponse, withFinalImage } from 'rxjs-openai';
+ * import { fakeResponsesClient, imageGenerationEvents } from 'rxjs-openai/testing';
+ *
+ * const client = fakeResponsesClient(imageGenerationEvents());
+ * streamResponse(client, { model: 'gpt-5', input: 'a fox' }).pipe(withFinalImage()).subscribe(console.log);
+ * client.calls[0]?.params.stream; // true
+ * ```
+ *
+ * @param source The events to serve, or a function returning them per call.
+ * @return The fake client, with `calls` recorded.
+ */
+export function fakeResponsesClient(
+  source: FakeEventSource | ((params: ResponseCreateParamsStreaming, callIndex: number) => FakeEventSource),
+): FakeResponsesClient {
+  const calls: FakeCall[] = [];
+  return {
+    calls,
+    responses: {
+      create(params: ResponseCreateParamsStreaming, options?: FakeCall['options']) {
+        const signal = options?.signal ?? undefined;
+        calls.push({
+          params,
+          options,
+          get aborted() {
+            return signal?.aborted === true;
+          },
+        });
+        const events = typeof source === 'function' ? source(params, calls.length - 1) : source;
+        const controller = new AbortController();
+        signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+        const stream: ResponseEventStream = {
+          controller,
+          [Symbol.asyncIterator]: () => iterate(events, controller.signal),
+        };
+        const pending = Promise.resolve(stream);
+        // Arrays and Observables are also offered as an interop Observable, so `streamResponse` can stay
+        // synchronous (and on virtual time).
+        const synchronous = Array.isArray(events) || isObservable(events);
+        return Object.assign(
+          pending,
+          synchronous ? { [observableSymbol]: () => from(events as readonly ResponseStreamEvent[]) } : {},
+        );
+      },
+    },
+  };
+}
+
+/** Iterates any source; an abort ends the iteration at once, as it ends the SDK's stream. */
+async function* iterate(source: FakeEventSource, signal: AbortSignal): AsyncGenerator<ResponseStreamEvent> {
+  if (isObservable(source)) {
+    yield* observableValues(source, signal);
+    return;
+  }
+  for await (const event of source as AsyncIterable<ResponseStreamEvent>) {
+    if (signal.aborted) return;
+    yield event;
+  }
+}
+
+async function* observableValues(
+  source: Observable<ResponseStreamEvent>,
+  signal: AbortSignal,
+): AsyncGenerator<ResponseStreamEvent> {
+  const queue: ResponseStreamEvent[] = [];
+  let end: { error?: unknown } | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const subscription = source.subscribe({
+    next: (event) => {
+      queue.push(event);
+      notify();
+    },
+    error: (error: unknown) => {
+      end = { error };
+      notify();
+    },
+    complete: () => {
+      end = {};
+      notify();
+    },
+  });
+  signal.addEventListener('abort', notify, { once: true });
+  try {
+    while (!signal.aborted) {
+      const next = queue.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (end) {
+        if ('error' in (end as { error?: unknown })) throw (end as { error?: unknown }).error;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    subscription.unsubscribe();
+  }
+}

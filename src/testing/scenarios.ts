@@ -1,0 +1,164 @@
+import type { ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ImageGenerationCallItem } from '../types';
+import { createEventFactory } from './events';
+import { SAMPLE_PNGS } from './samplePngs';
+
+/** How the events of a finished image are ordered, including the orders seen from proxies. */
+export type ImageEventOrder =
+  /** What the API sends: `image_generation_call.completed`, then `output_item.done` with the bytes. */
+  | 'completed-first'
+  /** `output_item.done` with the bytes first, then `image_generation_call.completed`. */
+  | 'item-first'
+  /** No `image_generation_call.completed` at all (some proxies drop it). */
+  | 'no-completed-event'
+  /** `output_item.done` without bytes; they come only in `response.completed`'s output. */
+  | 'bytes-in-response-completed';
+
+/** One image of a scenario. */
+export interface ScenarioImage {
+  readonly itemId: string;
+  readonly outputIndex: number;
+  /** The final image, base64-encoded. */
+  readonly b64: string;
+  /** The previews sent before it, in order. */
+  readonly partials: readonly string[];
+}
+
+/** Options of {@link imageGenerationEvents}. */
+export interface ImageGenerationEventsOptions {
+  /** How many images (default 1), or their final bytes (base64); previews repeat each image's sample preview. */
+  images?: number | readonly string[];
+  /** Partial previews per image, 0 to 3 as the API allows (default 2). */
+  partials?: 0 | 1 | 2 | 3;
+  /** The order of each image's final events (default `completed-first`, the API's). */
+  order?: ImageEventOrder;
+  /** Send the images' events round-robin rather than one image after the other (default false). */
+  interleave?: boolean;
+  /** A text message before the images (as the model often writes one); none by default. */
+  text?: string;
+  /** The response id (default `resp_test`). */
+  responseId?: string;
+  /** The first `sequence_number` (default 0). */
+  startSequenceNumber?: number;
+}
+
+/** The events of {@link imageGenerationEvents} and the images they carry. */
+export interface ImageGenerationScenario {
+  readonly events: ResponseStreamEvent[];
+  readonly images: readonly ScenarioImage[];
+  readonly text: string | null;
+}
+
+/**
+ * The full, realistic event sequence of an image generation response: `response.created`,
+ * `response.in_progress`, then per image `output_item.added`, `image_generation_call.in_progress`,
+ * `generating`, N `partial_image`s, `completed` and `output_item.done` (bytes), then `response.completed`
+ * with the whole output. Several images run one after the other, or interleaved.
+ *
+ * @example
+ * ```ts
+ * import { from } from 'rxjs';
+ * import { withFinalImage } from 'rxjs-openai';
+ * import { imageGenerationEvents } from 'rxjs-openai/testing';
+ *
+ * from(imageGenerationEvents({ images: 2, interleave: true })).pipe(withFinalImage()).subscribe(console.log);
+ * ```
+ *
+ * @param options Number of images, previews, order of the final events, interleaving, text.
+ * @return The events, in order.
+ * @see imageGenerationScenario for the events together with the expected images.
+ */
+export function imageGenerationEvents(options: ImageGenerationEventsOptions = {}): ResponseStreamEvent[] {
+  return imageGenerationScenario(options).events;
+}
+
+/**
+ * Like {@link imageGenerationEvents}, and also returns the images the events carry, to assert against.
+ *
+ * @example
+ * ```ts
+ * const { events, images } = imageGenerationScenario({ images: 3, order: 'item-first' });
+ * expect(received.map((i) => i.b64)).toEqual(images.map((i) => i.b64));
+ * ```
+ *
+ * @param options See {@link ImageGenerationEventsOptions}.
+ * @return The events, the images (item id, output index, bytes, previews) and the text.
+ */
+export function imageGenerationScenario(options: ImageGenerationEventsOptions = {}): ImageGenerationScenario {
+  const order = options.order ?? 'completed-first';
+  const partialCount = options.partials ?? 2;
+  const finals =
+    typeof options.images === 'object'
+      ? options.images
+      : Array.from(
+          { length: options.images ?? 1 },
+          (_, i) => (SAMPLE_PNGS[i % SAMPLE_PNGS.length] ?? SAMPLE_PNGS[0])!.b64,
+        );
+  const e = createEventFactory({
+    responseId: options.responseId ?? 'resp_test',
+    startSequenceNumber: options.startSequenceNumber ?? 0,
+  });
+  const text = options.text ?? null;
+  const firstImageIndex = text === null ? 0 : 1;
+  const messageId = 'msg_0001';
+
+  const images: ScenarioImage[] = finals.map((b64, i) => ({
+    itemId: `ig_${String(i + 1).padStart(4, '0')}`,
+    outputIndex: firstImageIndex + i,
+    b64,
+    partials: Array.from({ length: partialCount }, () => previewFor(i)),
+  }));
+
+  const events: ResponseStreamEvent[] = [e.created(), e.inProgress()];
+  const output: ResponseOutputItem[] = [];
+  if (text !== null) {
+    const message = e.message(messageId, text);
+    events.push(e.outputItemAdded({ ...message, status: 'in_progress', content: [] }, 0));
+    events.push(e.contentPartAdded(messageId, 0));
+    for (const delta of splitText(text)) events.push(e.textDelta(messageId, 0, delta));
+    events.push(e.textDone(messageId, 0, text));
+    events.push(e.contentPartDone(messageId, 0, text));
+    events.push(e.outputItemDone(message, 0));
+    output.push(message);
+  }
+
+  // Each image is a list of steps (functions, so sequence numbers follow the order they are sent in).
+  const steps = images.map((image) => {
+    const { itemId, outputIndex } = image;
+    const done = e.imageCall({ id: itemId, result: image.b64, status: 'completed' });
+    output.push(done);
+    const list: Array<() => ResponseStreamEvent> = [
+      () => e.outputItemAdded(e.imageCall({ id: itemId, status: 'in_progress' }), outputIndex),
+      () => e.imageInProgress(itemId, outputIndex),
+      () => e.imageGenerating(itemId, outputIndex),
+      ...image.partials.map((b64, p) => () => e.imagePartial(itemId, outputIndex, p, b64)),
+    ];
+    const doneItem: ImageGenerationCallItem =
+      order === 'bytes-in-response-completed' ? { ...done, result: null } : done;
+    const completedStep = () => e.imageCompleted(itemId, outputIndex);
+    const doneStep = () => e.outputItemDone(doneItem, outputIndex);
+    if (order === 'completed-first' || order === 'bytes-in-response-completed')
+      list.push(completedStep, doneStep);
+    else if (order === 'item-first') list.push(doneStep, completedStep);
+    else list.push(doneStep);
+    return list;
+  });
+
+  if (options.interleave) {
+    const longest = Math.max(0, ...steps.map((s) => s.length));
+    for (let i = 0; i < longest; i++) for (const list of steps) if (list[i]) events.push(list[i]!());
+  } else {
+    for (const list of steps) for (const step of list) events.push(step());
+  }
+
+  events.push(e.completed({ output, output_text: text ?? '' }));
+  return { events, images, text };
+}
+
+function previewFor(imageIndex: number): string {
+  return (SAMPLE_PNGS[imageIndex % SAMPLE_PNGS.length] ?? SAMPLE_PNGS[0])!.previewB64;
+}
+
+function splitText(text: string): string[] {
+  return text.match(/\S+\s*/g) ?? [text];
+}
