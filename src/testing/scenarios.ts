@@ -30,6 +30,8 @@ export interface ImageGenerationEventsOptions {
   images?: number | readonly string[];
   /** Partial previews per image, 0 to 3 as the API allows (default 2). */
   partials?: 0 | 1 | 2 | 3;
+  /** The bytes (base64) of preview `partialIndex` of image `imageIndex`; the image's sample preview by default. */
+  previews?: (imageIndex: number, partialIndex: number) => string;
   /** The order of each image's final events (default `completed-first`, the API's). */
   order?: ImageEventOrder;
   /** Send the images' events round-robin rather than one image after the other (default false). */
@@ -106,7 +108,7 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
     itemId: `ig_${String(i + 1).padStart(4, '0')}`,
     outputIndex: firstImageIndex + i,
     b64,
-    partials: Array.from({ length: partialCount }, () => previewFor(i)),
+    partials: Array.from({ length: partialCount }, (_, p) => options.previews?.(i, p) ?? previewFor(i)),
   }));
 
   const events: ResponseStreamEvent[] = [e.created(), e.inProgress()];

@@ -1,0 +1,4 @@
+// Internal barrel of the image helpers; the package exports them from its main entry.
+export { base64ToBytes } from './bytes';
+export { imageBlob, imageDataUrl } from './dataUrls';
+export { type ImageMimeType, imageMimeType, sniffImageMimeType } from './mimeType';

@@ -1,0 +1,72 @@
+import { type Observable, of } from 'rxjs';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type FinalImage,
+  type ImageState,
+  imageStates,
+  ofType,
+  type PartialImage,
+  partialImages,
+  type ResponseStreamEvent,
+  type ResponseStreamEventOf,
+  throwOnFailure,
+  withFinalImage,
+} from '../../src/index';
+import type {
+  ResponseImageGenCallCompletedEvent,
+  ResponseTextDeltaEvent,
+  ResponseTextDoneEvent,
+} from 'openai/resources/responses/responses';
+
+declare const events$: Observable<ResponseStreamEvent>;
+
+describe('ofType types', () => {
+  it('narrows to the one matching member', () => {
+    expectTypeOf(events$.pipe(ofType('response.output_text.delta'))).toEqualTypeOf<
+      Observable<ResponseTextDeltaEvent>
+    >();
+    expectTypeOf(events$.pipe(ofType('response.image_generation_call.completed'))).toEqualTypeOf<
+      Observable<ResponseImageGenCallCompletedEvent>
+    >();
+  });
+
+  it('narrows to the union of several members', () => {
+    expectTypeOf(events$.pipe(ofType('response.output_text.delta', 'response.output_text.done'))).toEqualTypeOf<
+      Observable<ResponseTextDeltaEvent | ResponseTextDoneEvent>
+    >();
+  });
+
+  it('rejects a type that is not in the union, and no types at all', () => {
+    // @ts-expect-error: a typo is a compile error
+    events$.pipe(ofType('response.output_text.deltas'));
+    // @ts-expect-error: at least one type is required
+    events$.pipe(ofType());
+  });
+
+  it('works on any union discriminated by type', () => {
+    type Action = { type: 'a'; a: number } | { type: 'b'; b: string };
+    const actions$ = of<Action>({ type: 'a', a: 1 });
+    expectTypeOf(actions$.pipe(ofType('b'))).toEqualTypeOf<Observable<{ type: 'b'; b: string }>>();
+    // @ts-expect-error: 'c' is not an Action type
+    actions$.pipe(ofType('c'));
+  });
+
+  it('exposes a helper type for one member', () => {
+    expectTypeOf<ResponseStreamEventOf<'response.output_text.done'>>().toEqualTypeOf<ResponseTextDoneEvent>();
+  });
+});
+
+describe('operator types', () => {
+  it('types the image operators', () => {
+    expectTypeOf(events$.pipe(withFinalImage())).toEqualTypeOf<Observable<FinalImage>>();
+    expectTypeOf(events$.pipe(partialImages())).toEqualTypeOf<Observable<PartialImage>>();
+    expectTypeOf(events$.pipe(imageStates())).toEqualTypeOf<Observable<readonly ImageState[]>>();
+    expectTypeOf(events$.pipe(throwOnFailure())).toEqualTypeOf<Observable<ResponseStreamEvent>>();
+  });
+
+  it('gives FinalImage a non-null b64 and a nullable completion event', () => {
+    expectTypeOf<FinalImage['b64']>().toEqualTypeOf<string>();
+    expectTypeOf<FinalImage['completed']>().toEqualTypeOf<ResponseImageGenCallCompletedEvent | null>();
+    expectTypeOf<FinalImage['item']['type']>().toEqualTypeOf<'image_generation_call'>();
+  });
+});
