@@ -61,7 +61,10 @@ function iterate(stream: ResponseEventStream): Observable<ResponseStreamEvent> {
 
     pump().catch((error: unknown) => {
       finished = true;
-      if (!stopped) subscriber.error(error);
+      if (stopped) return;
+      // Whoever aborted the controller asked for the end: what the aborted read throws is not a failure.
+      if (stream.controller?.signal.aborted) subscriber.complete();
+      else subscriber.error(error);
     });
 
     return () => {
