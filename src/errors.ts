@@ -135,7 +135,9 @@ export class RelayHttpError extends RxOpenAIError {
     /** The start of the response body as text (at most 4 KiB), or `''`. */
     readonly body: string,
   ) {
-    super(`The relay answered HTTP ${status}${statusText ? ` ${statusText}` : ''}${body ? `: ${body.slice(0, 200)}` : ''}`);
+    super(
+      `The relay answered HTTP ${status}${statusText ? ` ${statusText}` : ''}${body ? `: ${body.slice(0, 200)}` : ''}`,
+    );
   }
 }
 

@@ -4,20 +4,32 @@
 export {
   ImageGenerationError,
   MissingImageError,
+  RelayHttpError,
   ResponseFailedError,
   ResponseIncompleteError,
   ResponseStreamError,
   RxOpenAIError,
   TruncatedStreamError,
 } from './errors';
+// Images
+export {
+  base64ToBytes,
+  type ImageMimeType,
+  imageBlob,
+  imageDataUrl,
+  imageMimeType,
+  sniffImageMimeType,
+} from './images/index';
 // Operators
 export { imageStates } from './operators/imageStates';
+export { type ImageStateWithUrl, type ObjectUrlsOptions, objectUrls } from './operators/objectUrls';
 export { ofType } from './operators/ofType';
 export { partialImages } from './operators/partialImages';
 export { throwOnFailure } from './operators/throwOnFailure';
 export { withFinalImage } from './operators/withFinalImage';
 // Sources
 export { fromResponseStream } from './sources/fromResponseStream';
+export { fromServerSentEvents, type ServerSentEventsInput } from './sources/fromServerSentEvents';
 export { type StreamResponseParams, streamResponse } from './sources/streamResponse';
 
 // Types

@@ -49,7 +49,8 @@ export function sniffImageMimeType(bytes: Uint8Array): ImageMimeType | null {
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
   // SVG is text: skip a UTF-8 BOM and leading whitespace, then expect `<svg` or `<?xml`.
   let i = at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf ? 3 : 0;
-  while (i < bytes.length && i < 64 && (at(i) === 0x20 || at(i) === 0x0a || at(i) === 0x0d || at(i) === 0x09)) i++;
+  while (i < bytes.length && i < 64 && (at(i) === 0x20 || at(i) === 0x0a || at(i) === 0x0d || at(i) === 0x09))
+    i++;
   if (ascii(i, '<svg') || ascii(i, '<?xml')) return 'image/svg+xml';
   return null;
 }

@@ -60,7 +60,9 @@ export function fromServerSentEvents(input: ServerSentEventsInput): Observable<R
     const open = async (): Promise<FetchResponse> => {
       if (typeof input === 'function') return input(controller.signal);
       if (input.bodyUsed) {
-        throw new RxOpenAIError('This Response was already read: pass a function that fetches to subscribe again.');
+        throw new RxOpenAIError(
+          'This Response was already read: pass a function that fetches to subscribe again.',
+        );
       }
       return input;
     };
