@@ -26,7 +26,9 @@ describe('imageStates', () => {
     const { events, images } = imageGenerationScenario({ partials: 2 });
     const { lists, completed } = collect(events);
     expect(completed).toBe(true);
-    expect(lists.map((l) => l.map((s) => [s.status, s.partials, s.b64 === null ? null : s.b64.slice(0, 8)]))).toEqual([
+    expect(
+      lists.map((l) => l.map((s) => [s.status, s.partials, s.b64 === null ? null : s.b64.slice(0, 8)])),
+    ).toEqual([
       [['in_progress', 0, null]],
       [['generating', 0, null]],
       [['partial', 1, SAMPLE_PNGS[0]!.previewB64.slice(0, 8)]],
@@ -69,7 +71,12 @@ describe('imageStates', () => {
         e.imageCall({
           id: 'ig_bad',
           status: 'failed',
-          error: { code: 'moderation_blocked', message: 'Blocked.', param: null, type: 'image_generation_user_error' },
+          error: {
+            code: 'moderation_blocked',
+            message: 'Blocked.',
+            param: null,
+            type: 'image_generation_user_error',
+          },
         }),
         1,
       ),
@@ -110,7 +117,12 @@ describe('imageStates', () => {
 
   it('emits nothing for events that change no image', () => {
     const e = createEventFactory();
-    const values = { a: e.created(), t: e.textDelta('msg', 0, 'hi'), k: e.unknown('keepalive'), c: e.completed() };
+    const values = {
+      a: e.created(),
+      t: e.textDelta('msg', 0, 'hi'),
+      k: e.unknown('keepalive'),
+      c: e.completed(),
+    };
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('atkc|', values).pipe(imageStates())).toBe('----|');
     });
@@ -120,7 +132,11 @@ describe('imageStates', () => {
     const boom = new Error('boom');
     const e = createEventFactory();
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      expectObservable(cold<ResponseStreamEvent>('-#', undefined, boom).pipe(imageStates())).toBe('-#', undefined, boom);
+      expectObservable(cold<ResponseStreamEvent>('-#', undefined, boom).pipe(imageStates())).toBe(
+        '-#',
+        undefined,
+        boom,
+      );
       expectObservable(cold<ResponseStreamEvent>('-').pipe(imageStates())).toBe('-');
       const source = cold('g---|', { g: e.imageGenerating('ig_1', 0) });
       expectObservable(source.pipe(imageStates()), '^-!').toBe('g-', {

@@ -1,3 +1,8 @@
+import type {
+  ResponseImageGenCallCompletedEvent,
+  ResponseTextDeltaEvent,
+  ResponseTextDoneEvent,
+} from 'openai/resources/responses/responses';
 import { type Observable, of } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -12,11 +17,6 @@ import {
   throwOnFailure,
   withFinalImage,
 } from '../../src/index';
-import type {
-  ResponseImageGenCallCompletedEvent,
-  ResponseTextDeltaEvent,
-  ResponseTextDoneEvent,
-} from 'openai/resources/responses/responses';
 
 declare const events$: Observable<ResponseStreamEvent>;
 
@@ -31,9 +31,9 @@ describe('ofType types', () => {
   });
 
   it('narrows to the union of several members', () => {
-    expectTypeOf(events$.pipe(ofType('response.output_text.delta', 'response.output_text.done'))).toEqualTypeOf<
-      Observable<ResponseTextDeltaEvent | ResponseTextDoneEvent>
-    >();
+    expectTypeOf(
+      events$.pipe(ofType('response.output_text.delta', 'response.output_text.done')),
+    ).toEqualTypeOf<Observable<ResponseTextDeltaEvent | ResponseTextDoneEvent>>();
   });
 
   it('rejects a type that is not in the union, and no types at all', () => {

@@ -17,14 +17,19 @@ describe('ofType', () => {
 
   it('keeps only the events of one type', () => {
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('adpktc|', values).pipe(ofType('response.output_text.delta'))).toBe('-d----|', values);
+      expectObservable(cold('adpktc|', values).pipe(ofType('response.output_text.delta'))).toBe(
+        '-d----|',
+        values,
+      );
     });
   });
 
   it('keeps the events of any of several types, in source order', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(
-        cold('adpktc|', values).pipe(ofType('response.output_text.done', 'response.image_generation_call.partial_image')),
+        cold('adpktc|', values).pipe(
+          ofType('response.output_text.done', 'response.image_generation_call.partial_image'),
+        ),
       ).toBe('--p-t-|', values);
     });
   });
@@ -40,7 +45,9 @@ describe('ofType', () => {
   it('passes errors through, completes on empty, unsubscribes on request', () => {
     const boom = new Error('boom');
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      expectObservable(cold<ResponseStreamEvent>('d#', values, boom).pipe(ofType('response.output_text.delta'))).toBe('d#', values, boom);
+      expectObservable(
+        cold<ResponseStreamEvent>('d#', values, boom).pipe(ofType('response.output_text.delta')),
+      ).toBe('d#', values, boom);
       expectObservable(cold<ResponseStreamEvent>('|').pipe(ofType('error'))).toBe('|');
       const source = cold('d-d-d|', values);
       expectObservable(source.pipe(ofType('response.output_text.delta')), '^--!').toBe('d-d', values);

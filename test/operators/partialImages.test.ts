@@ -1,14 +1,25 @@
 import { from, Observable, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { type PartialImage, partialImages, type ResponseStreamEvent } from '../../src/index';
-import { createEventFactory, eventMarbles, imageGenerationScenario, SAMPLE_PNGS } from '../../src/testing/index';
+import {
+  createEventFactory,
+  eventMarbles,
+  imageGenerationScenario,
+  SAMPLE_PNGS,
+} from '../../src/testing/index';
 import { testScheduler } from '../support/marbles';
 
 type Partial = Extract<ResponseStreamEvent, { type: 'response.image_generation_call.partial_image' }>;
 
 function asPartial(event: ResponseStreamEvent): PartialImage {
   const p = event as Partial;
-  return { itemId: p.item_id, outputIndex: p.output_index, index: p.partial_image_index, b64: p.partial_image_b64, event: p };
+  return {
+    itemId: p.item_id,
+    outputIndex: p.output_index,
+    index: p.partial_image_index,
+    b64: p.partial_image_b64,
+    event: p,
+  };
 }
 
 describe('partialImages', () => {
@@ -62,7 +73,11 @@ describe('partialImages', () => {
   it('passes source errors through, completes on empty, stays silent on never', () => {
     const boom = new Error('boom');
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold<ResponseStreamEvent>('-#', undefined, boom).pipe(partialImages())).toBe('-#', undefined, boom);
+      expectObservable(cold<ResponseStreamEvent>('-#', undefined, boom).pipe(partialImages())).toBe(
+        '-#',
+        undefined,
+        boom,
+      );
       expectObservable(cold<ResponseStreamEvent>('|').pipe(partialImages())).toBe('|');
       expectObservable(cold<ResponseStreamEvent>('-').pipe(partialImages())).toBe('-');
     });

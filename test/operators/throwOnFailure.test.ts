@@ -13,7 +13,12 @@ import { testScheduler } from '../support/marbles';
 describe('throwOnFailure', () => {
   it('mirrors a successful stream, unknown events included', () => {
     const e = createEventFactory();
-    const values = { a: e.created(), k: e.unknown('keepalive'), t: e.textDelta('msg_1', 0, 'Hi'), c: e.completed() };
+    const values = {
+      a: e.created(),
+      k: e.unknown('keepalive'),
+      t: e.textDelta('msg_1', 0, 'Hi'),
+      c: e.completed(),
+    };
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('aktc|', values).pipe(throwOnFailure())).toBe('aktc|', values);
     });
@@ -59,14 +64,22 @@ describe('throwOnFailure', () => {
         .subscribe({ error: (err) => (error = err) });
     });
     expect(error).toBeInstanceOf(ResponseStreamError);
-    expect(error).toMatchObject({ code: 'rate_limit_exceeded', sequenceNumber: 41, name: 'ResponseStreamError' });
+    expect(error).toMatchObject({
+      code: 'rate_limit_exceeded',
+      sequenceNumber: 41,
+      name: 'ResponseStreamError',
+    });
   });
 
   it('passes source errors through and unsubscribes on request', () => {
     const boom = new Error('boom');
     const e = createEventFactory();
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      expectObservable(cold<ResponseStreamEvent>('-#', undefined, boom).pipe(throwOnFailure())).toBe('-#', undefined, boom);
+      expectObservable(cold<ResponseStreamEvent>('-#', undefined, boom).pipe(throwOnFailure())).toBe(
+        '-#',
+        undefined,
+        boom,
+      );
       expectObservable(cold<ResponseStreamEvent>('|').pipe(throwOnFailure())).toBe('|');
       const source = cold('a---c|', { a: e.created(), c: e.completed() });
       expectObservable(source.pipe(throwOnFailure()), '^-!').toBe('a-', { a: expectAny() });

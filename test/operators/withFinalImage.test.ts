@@ -10,7 +10,12 @@ import {
   type ResponseStreamEvent,
   withFinalImage,
 } from '../../src/index';
-import { createEventFactory, eventMarbles, imageGenerationScenario, SAMPLE_PNGS } from '../../src/testing/index';
+import {
+  createEventFactory,
+  eventMarbles,
+  imageGenerationScenario,
+  SAMPLE_PNGS,
+} from '../../src/testing/index';
 import { testScheduler } from '../support/marbles';
 
 type Done = Extract<ResponseStreamEvent, { type: 'response.output_item.done' }>;
@@ -24,7 +29,7 @@ function expectedImage(events: ResponseStreamEvent[], itemId: string, withComple
   const completed = events.find(
     (e): e is Completed => e.type === 'response.image_generation_call.completed' && e.item_id === itemId,
   );
-  if (!done || done.item.type !== 'image_generation_call' || !done.item.result) throw new Error('no bytes');
+  if (done?.item.type !== 'image_generation_call' || !done.item.result) throw new Error('no bytes');
   return {
     itemId,
     outputIndex: done.output_index,
@@ -116,9 +121,13 @@ describe('withFinalImage', () => {
 
   it('emits each image once, even when its output item is repeated in output_item.done and response.completed', () => {
     const { events, images } = imageGenerationScenario({ images: 2, interleave: true, partials: 3 });
-    const duplicated = events.flatMap((event): ResponseStreamEvent[] => (event.type === 'response.output_item.done' ? [event, event] : [event]));
+    const duplicated = events.flatMap((event): ResponseStreamEvent[] =>
+      event.type === 'response.output_item.done' ? [event, event] : [event],
+    );
     const received: FinalImage[] = [];
-    from(duplicated).pipe(withFinalImage()).subscribe((image) => received.push(image));
+    from(duplicated)
+      .pipe(withFinalImage())
+      .subscribe((image) => received.push(image));
     expect(received.map((i) => [i.itemId, i.b64])).toEqual(images.map((i) => [i.itemId, i.b64]));
   });
 
@@ -126,8 +135,12 @@ describe('withFinalImage', () => {
     const e = createEventFactory();
     const item = e.imageCall({ id: 'ig_1', status: 'generating', result: SAMPLE_PNGS[1]!.b64 });
     const received: FinalImage[] = [];
-    from([e.outputItemDone(item, 0), e.completed()]).pipe(withFinalImage()).subscribe((i) => received.push(i));
-    expect(received).toEqual([{ itemId: 'ig_1', outputIndex: 0, b64: SAMPLE_PNGS[1]!.b64, item, completed: null }]);
+    from([e.outputItemDone(item, 0), e.completed()])
+      .pipe(withFinalImage())
+      .subscribe((i) => received.push(i));
+    expect(received).toEqual([
+      { itemId: 'ig_1', outputIndex: 0, b64: SAMPLE_PNGS[1]!.b64, item, completed: null },
+    ]);
   });
 
   it('ignores unknown event types and text events', () => {
@@ -152,7 +165,12 @@ describe('withFinalImage', () => {
     const failed = e.imageCall({
       id: 'ig_bad',
       status: 'failed',
-      error: { code: 'moderation_blocked', message: 'Blocked by moderation.', param: null, type: 'image_generation_user_error' },
+      error: {
+        code: 'moderation_blocked',
+        message: 'Blocked by moderation.',
+        param: null,
+        type: 'image_generation_user_error',
+      },
     });
     const values = { a: e.created(), d: e.outputItemDone(failed, 0), c: e.completed() };
     testScheduler().run(({ cold, expectObservable }) => {
@@ -163,41 +181,69 @@ describe('withFinalImage', () => {
       );
     });
     let error: unknown;
-    from(Object.values(values)).pipe(withFinalImage()).subscribe({ error: (err) => (error = err) });
+    from(Object.values(values))
+      .pipe(withFinalImage())
+      .subscribe({ error: (err) => (error = err) });
     expect(error).toBeInstanceOf(ImageGenerationError);
-    expect(error).toMatchObject({ name: 'ImageGenerationError', itemId: 'ig_bad', code: 'moderation_blocked' });
+    expect(error).toMatchObject({
+      name: 'ImageGenerationError',
+      itemId: 'ig_bad',
+      code: 'moderation_blocked',
+    });
   });
 
   it.each([
     ['response.failed', (e: ReturnType<typeof createEventFactory>) => e.failed(), ResponseFailedError],
-    ['response.incomplete', (e: ReturnType<typeof createEventFactory>) => e.incomplete('content_filter'), ResponseIncompleteError],
-    ['a flat error event', (e: ReturnType<typeof createEventFactory>) => e.error('Overloaded', 'server_is_overloaded'), ResponseStreamError],
+    [
+      'response.incomplete',
+      (e: ReturnType<typeof createEventFactory>) => e.incomplete('content_filter'),
+      ResponseIncompleteError,
+    ],
+    [
+      'a flat error event',
+      (e: ReturnType<typeof createEventFactory>) => e.error('Overloaded', 'server_is_overloaded'),
+      ResponseStreamError,
+    ],
   ])('turns %s into its typed error', (_name, make, ErrorClass) => {
     const e = createEventFactory();
     const events = [e.created(), make(e)];
     let error: unknown;
     let completed = false;
-    from(events).pipe(withFinalImage()).subscribe({ error: (err) => (error = err), complete: () => (completed = true) });
+    from(events)
+      .pipe(withFinalImage())
+      .subscribe({ error: (err) => (error = err), complete: () => (completed = true) });
     expect(completed).toBe(false);
     expect(error).toBeInstanceOf(ErrorClass);
     expect((error as Error).name).toBe(ErrorClass.name);
   });
 
   it('reads a nested error event ({ error: { code, message } }) too', () => {
-    const nested = { type: 'error', sequence_number: 3, error: { code: 'rate_limit_exceeded', message: 'Slow down' } };
+    const nested = {
+      type: 'error',
+      sequence_number: 3,
+      error: { code: 'rate_limit_exceeded', message: 'Slow down' },
+    };
     let error: unknown;
     of(nested as unknown as ResponseStreamEvent)
       .pipe(withFinalImage())
       .subscribe({ error: (err) => (error = err) });
     expect(error).toBeInstanceOf(ResponseStreamError);
-    expect(error).toMatchObject({ code: 'rate_limit_exceeded', sequenceNumber: 3, message: expect.stringContaining('Slow down') });
+    expect(error).toMatchObject({
+      code: 'rate_limit_exceeded',
+      sequenceNumber: 3,
+      message: expect.stringContaining('Slow down'),
+    });
   });
 
   it('errors with MissingImageError when the stream ends after a completion event whose bytes never came', () => {
     const e = createEventFactory();
     const values = { a: e.created(), c: e.imageCompleted('ig_lost', 2), z: e.completed() };
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('acz|', values).pipe(withFinalImage())).toBe('---#', undefined, new MissingImageError('ig_lost', 2));
+      expectObservable(cold('acz|', values).pipe(withFinalImage())).toBe(
+        '---#',
+        undefined,
+        new MissingImageError('ig_lost', 2),
+      );
     });
   });
 
@@ -205,7 +251,9 @@ describe('withFinalImage', () => {
     const e = createEventFactory();
     const events = [e.outputItemDone(e.imageCall({ id: 'ig_empty', result: null }), 0), e.completed()];
     let error: unknown;
-    from(events).pipe(withFinalImage()).subscribe({ error: (err) => (error = err) });
+    from(events)
+      .pipe(withFinalImage())
+      .subscribe({ error: (err) => (error = err) });
     expect(error).toBeInstanceOf(MissingImageError);
     expect(error).toMatchObject({ itemId: 'ig_empty', outputIndex: 0 });
   });
@@ -214,7 +262,11 @@ describe('withFinalImage', () => {
     const boom = new Error('socket hang up');
     testScheduler().run(({ cold, expectObservable }) => {
       const e = createEventFactory();
-      expectObservable(cold<ResponseStreamEvent>('a#', { a: e.created() }, boom).pipe(withFinalImage())).toBe('-#', undefined, boom);
+      expectObservable(cold<ResponseStreamEvent>('a#', { a: e.created() }, boom).pipe(withFinalImage())).toBe(
+        '-#',
+        undefined,
+        boom,
+      );
     });
   });
 
@@ -254,11 +306,19 @@ describe('withFinalImage', () => {
   it('keeps state per subscription, so one operator instance can be reused', () => {
     const operator = withFinalImage();
     const e = createEventFactory();
-    const events = [e.imageCompleted('ig_1', 0), e.outputItemDone(e.imageCall({ id: 'ig_1', result: 'QQ==' }), 0), e.completed()];
+    const events = [
+      e.imageCompleted('ig_1', 0),
+      e.outputItemDone(e.imageCall({ id: 'ig_1', result: 'QQ==' }), 0),
+      e.completed(),
+    ];
     const first: string[] = [];
     const second: string[] = [];
-    from(events).pipe(operator).subscribe((i) => first.push(i.itemId));
-    from(events).pipe(operator).subscribe((i) => second.push(i.itemId));
+    from(events)
+      .pipe(operator)
+      .subscribe((i) => first.push(i.itemId));
+    from(events)
+      .pipe(operator)
+      .subscribe((i) => second.push(i.itemId));
     expect(first).toEqual(['ig_1']);
     expect(second).toEqual(['ig_1']);
   });

@@ -1,6 +1,11 @@
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { fromResponseStream, type ResponseEventStream, type ResponseStreamEvent, TruncatedStreamError } from '../../src/index';
+import {
+  fromResponseStream,
+  type ResponseEventStream,
+  type ResponseStreamEvent,
+  TruncatedStreamError,
+} from '../../src/index';
 import { createEventFactory, imageGenerationEvents } from '../../src/testing/index';
 
 /** An SDK-like stream: events are released one at a time by the test, and an abort ends the wait at once. */
@@ -81,14 +86,17 @@ describe('fromResponseStream', () => {
     expect(error).toMatchObject({ eventCount: 2, lastSequenceNumber: 8, name: 'TruncatedStreamError' });
   });
 
-  it.each(['completed', 'failed', 'incomplete'] as const)('treats response.%s as a proper end', async (kind) => {
-    const e = createEventFactory();
-    const end = kind === 'completed' ? e.completed() : kind === 'failed' ? e.failed() : e.incomplete();
-    async function* gen() {
-      yield end;
-    }
-    await expect(lastValueFrom(fromResponseStream(gen()))).resolves.toBe(end);
-  });
+  it.each(['completed', 'failed', 'incomplete'] as const)(
+    'treats response.%s as a proper end',
+    async (kind) => {
+      const e = createEventFactory();
+      const end = kind === 'completed' ? e.completed() : kind === 'failed' ? e.failed() : e.incomplete();
+      async function* gen() {
+        yield end;
+      }
+      await expect(lastValueFrom(fromResponseStream(gen()))).resolves.toBe(end);
+    },
+  );
 
   it('completes quietly when the controller was aborted by its owner', async () => {
     const e = createEventFactory();

@@ -1,7 +1,17 @@
 import { lastValueFrom, retry, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { streamResponse, TruncatedStreamError, withFinalImage, type ResponseStreamEvent } from '../../src/index';
-import { createEventFactory, eventMarbles, fakeResponsesClient, imageGenerationScenario } from '../../src/testing/index';
+import {
+  type ResponseStreamEvent,
+  streamResponse,
+  TruncatedStreamError,
+  withFinalImage,
+} from '../../src/index';
+import {
+  createEventFactory,
+  eventMarbles,
+  fakeResponsesClient,
+  imageGenerationScenario,
+} from '../../src/testing/index';
 import { testScheduler } from '../support/marbles';
 
 const params = { model: 'gpt-5', input: 'A lighthouse', tools: [{ type: 'image_generation' as const }] };
@@ -41,7 +51,11 @@ describe('streamResponse', () => {
     );
     const events = await lastValueFrom(streamResponse(client, params).pipe(retry(1), toArray()));
     expect(client.calls).toHaveLength(2);
-    expect(events.map((ev) => ev.type)).toEqual(['response.created', 'response.created', 'response.completed']);
+    expect(events.map((ev) => ev.type)).toEqual([
+      'response.created',
+      'response.created',
+      'response.completed',
+    ]);
   });
 
   it('errors with TruncatedStreamError when an Observable-backed stream ends early', async () => {
@@ -64,7 +78,9 @@ describe('streamResponse', () => {
     const client = fakeResponsesClient([]);
     const caller = new AbortController();
     caller.abort();
-    await expect(lastValueFrom(streamResponse(client, params, { signal: caller.signal }).pipe(toArray()))).resolves.toEqual([]);
+    await expect(
+      lastValueFrom(streamResponse(client, params, { signal: caller.signal }).pipe(toArray())),
+    ).resolves.toEqual([]);
     expect(client.calls).toHaveLength(0);
   });
 
@@ -80,7 +96,10 @@ describe('streamResponse', () => {
 
   it('aborts a stream that resolves after the subscriber already left', async () => {
     const controller = new AbortController();
-    let resolve!: (stream: { controller: AbortController; [Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent> }) => void;
+    let resolve!: (stream: {
+      controller: AbortController;
+      [Symbol.asyncIterator](): AsyncIterator<ResponseStreamEvent>;
+    }) => void;
     const client = {
       responses: {
         create: () => new Promise<Parameters<typeof resolve>[0]>((r) => (resolve = r)),

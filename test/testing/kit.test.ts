@@ -23,11 +23,23 @@ describe('createEventFactory', () => {
 
   it('builds events with the fields the SDK types require', () => {
     const e = createEventFactory({ responseId: 'resp_42' });
-    expect(e.completed()).toMatchObject({ type: 'response.completed', response: { id: 'resp_42', status: 'completed' } });
+    expect(e.completed()).toMatchObject({
+      type: 'response.completed',
+      response: { id: 'resp_42', status: 'completed' },
+    });
     expect(e.failed().response.error).toMatchObject({ code: 'server_error' });
     expect(e.incomplete('content_filter').response.incomplete_details).toEqual({ reason: 'content_filter' });
-    expect(e.error('nope', 'bad')).toMatchObject({ type: 'error', code: 'bad', message: 'nope', param: null });
-    expect(e.imageCall({ id: 'ig_1' })).toMatchObject({ type: 'image_generation_call', id: 'ig_1', output_format: 'png' });
+    expect(e.error('nope', 'bad')).toMatchObject({
+      type: 'error',
+      code: 'bad',
+      message: 'nope',
+      param: null,
+    });
+    expect(e.imageCall({ id: 'ig_1' })).toMatchObject({
+      type: 'image_generation_call',
+      id: 'ig_1',
+      output_format: 'png',
+    });
   });
 });
 
@@ -67,12 +79,16 @@ describe('imageGenerationEvents', () => {
     const last = events.at(-1)!;
     expect(last.type).toBe('response.completed');
     if (last.type !== 'response.completed') return;
-    expect(last.response.output.map((item) => ('result' in item ? item.result : null))).toEqual(images.map((i) => i.b64));
+    expect(last.response.output.map((item) => ('result' in item ? item.result : null))).toEqual(
+      images.map((i) => i.b64),
+    );
   });
 
   it('interleaves images round-robin', () => {
     const events = imageGenerationEvents({ images: 2, interleave: true, partials: 0 });
-    const ids = events.flatMap((e) => ('item_id' in e ? [e.item_id] : 'item' in e && 'id' in e.item ? [e.item.id] : []));
+    const ids = events.flatMap((e) =>
+      'item_id' in e ? [e.item_id] : 'item' in e && 'id' in e.item ? [e.item.id] : [],
+    );
     expect(ids.slice(0, 4)).toEqual(['ig_0001', 'ig_0002', 'ig_0001', 'ig_0002']);
   });
 
@@ -142,7 +158,10 @@ describe('fakeResponsesClient', () => {
 
   it('records params per call and serves per call from a function', async () => {
     const e = createEventFactory();
-    const client = fakeResponsesClient((p, call) => [e.created({ model: `${p.model}#${call}` }), e.completed()]);
+    const client = fakeResponsesClient((p, call) => [
+      e.created({ model: `${p.model}#${call}` }),
+      e.completed(),
+    ]);
     const first = await lastValueFrom(streamResponse(client, { ...params, model: 'a' }).pipe(toArray()));
     await lastValueFrom(streamResponse(client, { ...params, model: 'b' }).pipe(toArray()));
     expect(client.calls.map((c) => c.params.model)).toEqual(['a', 'b']);
