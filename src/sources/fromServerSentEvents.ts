@@ -1,7 +1,7 @@
 import { Stream } from 'openai/core/streaming';
 import { Observable } from 'rxjs';
 import { RelayHttpError, ResponseStreamError, RxOpenAIError } from '../errors';
-import type { ResponseStreamEvent } from '../types';
+import type { ResponseEventStream, ResponseStreamEvent } from '../types';
 import { fromResponseStream } from './fromResponseStream';
 
 /** A fetch `Response` (the DOM's, not the API's `Response` object). */
@@ -78,15 +78,26 @@ export function fromServerSentEvents(input: ServerSentEventsInput): Observable<R
           subscriber.error(new RelayHttpError(response.status, response.statusText, body));
           return;
         }
+        // The SDK aborts the controller it is given whenever reading fails, so that one cannot tell our
+        // unsubscribe from a dropped connection. `fromResponseStream` sees only `controller`, which only
+        // unsubscribing aborts; the SDK gets its own, linked to ours.
+        const sdkController = new AbortController();
+        const abortSdk = () => sdkController.abort();
+        controller.signal.addEventListener('abort', abortSdk, { once: true });
+        subscriber.add(() => controller.signal.removeEventListener('abort', abortSdk));
         const stream = Stream.fromSSEResponse<ResponseStreamEvent>(
           response,
-          controller,
+          sdkController,
           undefined,
           false,
           'events',
         );
+        const events: ResponseEventStream = {
+          [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
+          controller,
+        };
         subscriber.add(
-          fromResponseStream(stream).subscribe({
+          fromResponseStream(events).subscribe({
             next: (event) => {
               if (event.type === 'error') subscriber.error(new ResponseStreamError(event));
               else subscriber.next(event);
