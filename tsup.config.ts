@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'testing/browser': 'src/testing/browser.ts',
     'server/index': 'src/server/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -7,6 +7,9 @@ export {
   type FakeCall,
   type FakeEventSource,
   type FakeResponsesClient,
+  type FakeResponsesClientOptions,
+  type FakeRetrieveCall,
+  type FakeRetrieveSource,
   fakeResponsesClient,
 } from './fakeResponsesClient';
 // Marble helpers
@@ -21,3 +24,18 @@ export {
   imageGenerationScenario,
   type ScenarioImage,
 } from './scenarios';
+// Local Responses server (Node only: not in the browser build, see browser.ts)
+export {
+  type MockApiError,
+  type MockImageSize,
+  type MockRequestInfo,
+  type MockRequestRecord,
+  type MockResponsesServer,
+  type MockResponsesServerOptions,
+  type MockScenario,
+  type MockStoredResponse,
+  REALISTIC_IMAGE,
+  renderMockImage,
+  SMALL_IMAGE,
+  startMockResponsesServer,
+} from './server/index';

@@ -34,14 +34,23 @@ export const MAX_IMAGE_SIDE = 4096;
  * @param pixelBlock 1 for the final image; a larger block size pixelates it into a preview.
  * @return The PNG, base64-encoded.
  */
-export function renderMockImage(seed: number, imageIndex: number, size: MockImageSize, pixelBlock = 1): string {
+export function renderMockImage(
+  seed: number,
+  imageIndex: number,
+  size: MockImageSize,
+  pixelBlock = 1,
+): string {
   const { width, height } = size;
   const random = mulberry32(hash(seed, imageIndex));
   const hueA = random() * 360;
   const hueB = (hueA + 90 + random() * 180) % 360;
   const from = hsl(hueA, 0.7, 0.55);
   const to = hsl(hueB, 0.6, 0.35);
-  const disc = { x: width * (0.3 + random() * 0.4), y: height * (0.3 + random() * 0.4), r: Math.min(width, height) * (0.15 + random() * 0.15) };
+  const disc = {
+    x: width * (0.3 + random() * 0.4),
+    y: height * (0.3 + random() * 0.4),
+    r: Math.min(width, height) * (0.15 + random() * 0.15),
+  };
   const discColour = hsl((hueA + 180) % 360, 0.8, 0.7);
   const grid = Math.max(8, Math.round(Math.min(width, height) / (6 + Math.floor(random() * 6))));
   const noise = Math.max(0, Math.min(255, Math.round(size.noise)));
@@ -67,9 +76,9 @@ export function renderMockImage(seed: number, imageIndex: number, size: MockImag
   }
   if (pixelBlock > 1) pixelate(data, width, height, pixelBlock);
   png.data = data;
-  return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, deflateLevel: 6 }).toString(
-    'base64',
-  );
+  return PNG.sync
+    .write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, deflateLevel: 6 })
+    .toString('base64');
 }
 
 /**

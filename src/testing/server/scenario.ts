@@ -2,7 +2,7 @@
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { createEventFactory } from '../events';
 import { type ImageEventOrder, imageGenerationScenario, type ScenarioImage } from '../scenarios';
-import { MAX_IMAGE_SIDE, type MockImageSize, previewBlock, REALISTIC_IMAGE, renderMockImage, SMALL_IMAGE } from './images';
+import { MAX_IMAGE_SIDE, type MockImageSize, previewBlock, REALISTIC_IMAGE, SMALL_IMAGE } from './images';
 
 /** The body of an API error response: `{ error: { message, type, param, code } }`. */
 export interface MockApiError {
@@ -127,7 +127,9 @@ export function buildResponse(
   const size = imageSizeOf(scenario);
   const count = Math.max(0, Math.min(MAX_IMAGES, Math.floor(scenario.images ?? 1)));
   const partials = clampPartials(scenario.partials);
-  const text = scenario.text ?? (scenario.textDeltas ? wordsOf(Math.min(MAX_TEXT_DELTAS, scenario.textDeltas)) : undefined);
+  const text =
+    scenario.text ??
+    (scenario.textDeltas ? wordsOf(Math.min(MAX_TEXT_DELTAS, scenario.textDeltas)) : undefined);
   const generated = imageGenerationScenario({
     images: Array.from({ length: count }, (_, i) => draw(seed, i, size, 1)),
     partials,
@@ -167,7 +169,12 @@ export function apiErrorFor(status: number, overrides: Partial<MockApiError> = {
       param: null,
       code: 'invalid_api_key',
     },
-    403: { message: 'You are not allowed to sample from this model.', type: 'invalid_request_error', param: null, code: null },
+    403: {
+      message: 'You are not allowed to sample from this model.',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    },
     404: { message: 'Not found.', type: 'invalid_request_error', param: null, code: null },
     429: {
       message: 'Rate limit reached for requests. Please try again later.',
@@ -209,7 +216,21 @@ function terminalResponse(events: readonly ResponseStreamEvent[], id: string): R
   return createEventFactory({ responseId: id }).response();
 }
 
-const WORDS = ['the', 'lighthouse', 'stands', 'above', 'a', 'quiet', 'harbour', 'at', 'dawn', 'with', 'gulls', 'and', 'boats'];
+const WORDS = [
+  'the',
+  'lighthouse',
+  'stands',
+  'above',
+  'a',
+  'quiet',
+  'harbour',
+  'at',
+  'dawn',
+  'with',
+  'gulls',
+  'and',
+  'boats',
+];
 
 function wordsOf(count: number): string {
   return Array.from({ length: count }, (_, i) => WORDS[i % WORDS.length]).join(' ');

@@ -1,0 +1,24 @@
+// rxjs-openai/testing for browsers: the whole kit except the local server (which needs node:http).
+// Package consumers get this file under the `browser` export condition; keep its exports in step with index.ts.
+
+// Event factories
+export { createEventFactory, type EventFactory } from './events';
+// Fake client
+export {
+  type FakeCall,
+  type FakeEventSource,
+  type FakeResponsesClient,
+  fakeResponsesClient,
+} from './fakeResponsesClient';
+// Marble helpers
+export { eventMarbles } from './marbles';
+export { SAMPLE_PNGS, type SamplePng } from './samplePngs';
+// Realistic scenarios
+export {
+  type ImageEventOrder,
+  type ImageGenerationEventsOptions,
+  type ImageGenerationScenario,
+  imageGenerationEvents,
+  imageGenerationScenario,
+  type ScenarioImage,
+} from './scenarios';

@@ -1,0 +1,10 @@
+// The local Responses server of rxjs-openai/testing (Node only).
+export { type MockImageSize, REALISTIC_IMAGE, renderMockImage, SMALL_IMAGE } from './images';
+export type { MockApiError, MockScenario, MockStoredResponse } from './scenario';
+export {
+  type MockRequestInfo,
+  type MockRequestRecord,
+  type MockResponsesServer,
+  type MockResponsesServerOptions,
+  startMockResponsesServer,
+} from './startMockResponsesServer';
