@@ -8,7 +8,11 @@ export {
   ResponseFailedError,
   ResponseIncompleteError,
   ResponseStreamError,
+  ResumeFailedError,
+  ResumeNotPossibleError,
+  type ResumeNotPossibleReason,
   RxOpenAIError,
+  SequenceGapError,
   TruncatedStreamError,
 } from './errors';
 // Images
@@ -21,15 +25,21 @@ export {
   sniffImageMimeType,
 } from './images/index';
 // Operators
+export { finalResponse } from './operators/finalResponse';
 export { imageStates } from './operators/imageStates';
 export { type ImageStateWithUrl, type ObjectUrlsOptions, objectUrls } from './operators/objectUrls';
 export { ofType } from './operators/ofType';
+export { type OutputText, outputText } from './operators/outputText';
 export { partialImages } from './operators/partialImages';
+export { responseSnapshots } from './operators/responseSnapshots';
+export { type ResumableOptions, resumable } from './operators/resumable';
+export { textDeltas } from './operators/textDeltas';
 export { throwOnFailure } from './operators/throwOnFailure';
 export { withFinalImage } from './operators/withFinalImage';
 // Sources
 export { fromResponseStream } from './sources/fromResponseStream';
 export { fromServerSentEvents, type ServerSentEventsInput } from './sources/fromServerSentEvents';
+export { type ResumeResponseParams, resumeResponse } from './sources/resumeResponse';
 export { type StreamResponseParams, streamResponse } from './sources/streamResponse';
 
 // Types
@@ -46,7 +56,9 @@ export type {
   ResponseImageGenCallPartialImageEvent,
   ResponseStreamEvent,
   ResponseStreamEventOf,
+  ResponseRetrieveStreamQuery,
   ResponseStreamEventType,
   ResponsesClient,
+  ResumableResponsesClient,
   StreamRequestOptions,
 } from './types';

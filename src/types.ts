@@ -95,5 +95,33 @@ export interface ResponsesClient {
       // biome-ignore lint/suspicious/noExplicitAny: the SDK's RequestOptions is internal; any keeps the real client assignable
       options?: any,
     ): PromiseLike<ResponseEventStream>;
+    /** Replays a stored response's events; optional here, required by {@link ResumableResponsesClient}. */
+    retrieve?(
+      responseId: string,
+      query: ResponseRetrieveStreamQuery,
+      // biome-ignore lint/suspicious/noExplicitAny: the SDK's RequestOptions is internal; any keeps the real client assignable
+      options?: any,
+    ): PromiseLike<ResponseEventStream>;
+  };
+}
+
+/** The query `resumeResponse` sends to `responses.retrieve`: stream the events after `starting_after`. */
+export interface ResponseRetrieveStreamQuery {
+  stream: true;
+  starting_after?: number;
+}
+
+/**
+ * The part of an OpenAI client that `resumeResponse` and `resumable` need: `responses.create` and
+ * `responses.retrieve` (which replays a background response's events). The real `OpenAI` client fits.
+ */
+export interface ResumableResponsesClient extends ResponsesClient {
+  responses: ResponsesClient['responses'] & {
+    retrieve(
+      responseId: string,
+      query: ResponseRetrieveStreamQuery,
+      // biome-ignore lint/suspicious/noExplicitAny: the SDK's RequestOptions is internal; any keeps the real client assignable
+      options?: any,
+    ): PromiseLike<ResponseEventStream>;
   };
 }

@@ -1,12 +1,11 @@
-import { from, type InteropObservable, Observable, observable as observableSymbol } from 'rxjs';
-import { requireTerminalEvent } from '../internal/requireTerminalEvent';
+import type { Observable } from 'rxjs';
+import { requestStream } from '../internal/requestStream';
 import type {
   ResponseCreateParamsStreaming,
   ResponseStreamEvent,
   ResponsesClient,
   StreamRequestOptions,
 } from '../types';
-import { fromResponseStream } from './fromResponseStream';
 
 /** The request body `streamResponse` takes: the Responses API's create params; `stream` is set for you. */
 export type StreamResponseParams = Omit<ResponseCreateParamsStreaming, 'stream'> & { stream?: true };
@@ -52,52 +51,8 @@ export function streamResponse(
   params: StreamResponseParams,
   options?: StreamRequestOptions,
 ): Observable<ResponseStreamEvent> {
-  return new Observable<ResponseStreamEvent>((subscriber) => {
-    const controller = new AbortController();
-    const callerSignal = options?.signal ?? undefined;
-    const abort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) {
-      subscriber.complete();
-      return;
-    }
-    callerSignal?.addEventListener('abort', abort, { once: true });
-    subscriber.add(() => {
-      callerSignal?.removeEventListener('abort', abort);
-      controller.abort();
-    });
-    // A caller's abort ends quietly; our own (on unsubscribe) happens after the subscriber is closed anyway.
-    controller.signal.addEventListener('abort', () => subscriber.complete(), { once: true });
-
-    const pending = client.responses.create(
-      { ...params, stream: true },
-      { ...options, signal: controller.signal },
-    );
-
-    // A client (like the testing kit's fake) may hand back its events as an Observable: subscribe to it
-    // synchronously, so virtual time in marble tests sees them.
-    const interop = (pending as Partial<InteropObservable<ResponseStreamEvent>>)[observableSymbol as never] as
-      | (() => unknown)
-      | undefined;
-    if (typeof interop === 'function') {
-      subscriber.add(
-        from(pending as unknown as InteropObservable<ResponseStreamEvent>)
-          .pipe(requireTerminalEvent(() => controller.signal.aborted))
-          .subscribe(subscriber),
-      );
-      return;
-    }
-
-    Promise.resolve(pending).then(
-      (stream) => {
-        if (subscriber.closed) {
-          stream.controller?.abort();
-          return;
-        }
-        subscriber.add(fromResponseStream(stream).subscribe(subscriber));
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) subscriber.error(error);
-      },
-    );
-  });
+  return requestStream(
+    (signal) => client.responses.create({ ...params, stream: true }, { ...options, signal }),
+    options?.signal,
+  );
 }

@@ -1,0 +1,63 @@
+import type { OperatorFunction } from 'rxjs';
+import { TruncatedStreamError } from '../errors';
+import { ResponseAccumulator } from '../internal/accumulate';
+import { failureOf, sequenceNumberOf } from '../internal/events';
+import { operate } from '../internal/operate';
+import type { Response, ResponseStreamEvent } from '../types';
+
+/**
+ * Emits the finished `Response` once, at `response.completed`, then completes: the same object the SDK's
+ * `client.responses.stream(...).finalResponse()` gives, built by the SDK's own accumulator.
+ *
+ * Unlike that helper it stays an Observable (cancellable, composable) and an event type the SDK does not know
+ * is skipped rather than fatal. It fails like the other operators: `error` becomes `ResponseStreamError`,
+ * `response.failed` becomes `ResponseFailedError` and `response.incomplete` becomes `ResponseIncompleteError`
+ * (each carries the response); a source that ends without a terminal event errors with
+ * `TruncatedStreamError`. Nothing is copied while the response builds up; it holds the response (images
+ * included) until `response.completed`.
+ *
+ * ```
+ * source:  --created--added--delta--done--completed|
+ * result:  ---------------------------------(r|)         r = the completed Response
+ * source:  --created--failed|
+ * result:  -----------#                                   (ResponseFailedError)
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { lastValueFrom } from 'rxjs';
+ * import { finalResponse, streamResponse } from 'rxjs-openai';
+ *
+ * const response = await lastValueFrom(streamResponse(client, params).pipe(finalResponse()));
+ * console.log(response.output_text, response.usage?.total_tokens);
+ * ```
+ *
+ * @return An operator from the response's events to the completed response.
+ * @see responseSnapshots
+ */
+export function finalResponse(): OperatorFunction<ResponseStreamEvent, Response> {
+  return operate<ResponseStreamEvent, Response>((subscriber) => {
+    const accumulator = new ResponseAccumulator();
+    let count = 0;
+    let lastSequenceNumber: number | null = null;
+    return {
+      next(event) {
+        count++;
+        lastSequenceNumber = sequenceNumberOf(event) ?? lastSequenceNumber;
+        const failure = failureOf(event);
+        if (failure) throw failure;
+        if (accumulator.snapshot === undefined && !('response' in event)) return;
+        accumulator.push(event);
+        const snapshot = accumulator.snapshot;
+        if (event.type === 'response.completed' && snapshot) {
+          subscriber.next(snapshot);
+          subscriber.complete();
+        }
+      },
+      complete() {
+        throw new TruncatedStreamError(count, lastSequenceNumber);
+      },
+      teardown: () => accumulator.clear(),
+    };
+  });
+}
