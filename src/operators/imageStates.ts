@@ -46,9 +46,7 @@ export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly Im
         ? { ...previous, ...patch }
         : { itemId, outputIndex, status: 'in_progress', partials: 0, b64: null, final: null, ...patch };
       byId.set(itemId, next);
-      list = previous
-        ? list.map((state) => (state === previous ? next : state))
-        : insertByOutputIndex(list, next);
+      list = previous ? replaceEntry(list, previous, next) : insertByOutputIndex(list, next);
       changed = true;
     };
     const setStatus = (itemId: string, outputIndex: number, status: ImageStatus) => {
@@ -114,6 +112,13 @@ const order: Record<ImageStatus, number> = {
 };
 function rank(status: ImageStatus): number {
   return order[status];
+}
+
+/** A copy of `list` with `previous` replaced by `next` (a copy and one store: cheaper than `map`). */
+function replaceEntry(list: readonly ImageState[], previous: ImageState, next: ImageState): ImageState[] {
+  const copy = list.slice();
+  copy[copy.indexOf(previous)] = next;
+  return copy;
 }
 
 function insertByOutputIndex(list: readonly ImageState[], state: ImageState): ImageState[] {

@@ -1,6 +1,6 @@
-import type { OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { FinalImageMatcher } from '../internal/FinalImageMatcher';
-import { operate } from '../internal/operate';
+import { OperatorObserver } from '../internal/operate';
 import type { FinalImage, ResponseStreamEvent } from '../types';
 
 /**
@@ -41,17 +41,41 @@ import type { FinalImage, ResponseStreamEvent } from '../types';
  * @see imageStates
  */
 export function withFinalImage(): OperatorFunction<ResponseStreamEvent, FinalImage> {
-  return operate<ResponseStreamEvent, FinalImage>((subscriber) => {
+  return (source) =>
+    new Observable<FinalImage>((subscriber) => {
+      source.subscribe(new FinalImageObserver(subscriber));
+    });
+}
+
+/**
+ * The observer behind `withFinalImage`, written out rather than built by `operate` so that its per-event
+ * call to the matcher is monomorphic (it runs on every event of the stream; see `OperatorObserver`).
+ */
+class FinalImageObserver extends OperatorObserver<ResponseStreamEvent> {
+  private readonly matcher: FinalImageMatcher;
+
+  constructor(destination: Subscriber<FinalImage>) {
+    super(destination);
     const matcher = new FinalImageMatcher({
-      final: (image) => subscriber.next(image),
+      final: (image) => destination.next(image),
       failed: (error) => {
         throw error;
       },
     });
-    return {
-      next: (event) => matcher.push(event),
-      complete: () => matcher.end(),
-      teardown: () => matcher.clear(),
-    };
-  });
+    this.matcher = matcher;
+    destination.add(() => matcher.clear());
+  }
+
+  next(event: ResponseStreamEvent): void {
+    if (this.closed) return;
+    try {
+      this.matcher.push(event);
+    } catch (error) {
+      this.error(error);
+    }
+  }
+
+  protected override end(): void {
+    this.matcher.end();
+  }
 }

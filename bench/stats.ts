@@ -1,0 +1,73 @@
+// Statistics and formatting for the benchmarks: medians of alternating rounds, ratios, tables.
+
+/** The median of a non-empty list of numbers (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of an empty list');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** `value / baseline`: how many times slower (> 1) or faster (< 1) `value` is than `baseline`. */
+export function ratio(value: number, baseline: number): number {
+  if (!(baseline > 0)) throw new RangeError(`ratio needs a positive baseline, got ${baseline}`);
+  return value / baseline;
+}
+
+/** The relative spread of a sample: (max - min) / median, to show how noisy a median is. */
+export function spread(values: readonly number[]): number {
+  const m = median(values);
+  return m === 0 ? 0 : (Math.max(...values) - Math.min(...values)) / m;
+}
+
+/** A variant of a side-by-side comparison: a name and one timed run. */
+export interface Variant<T> {
+  readonly name: string;
+  /** Runs once and returns what the run measured (e.g. its duration, or bytes it saw). */
+  run(): Promise<T> | T;
+}
+
+/**
+ * Runs every variant once per round, in a rotating order (so no variant always runs first or last, after
+ * the same neighbour, or on a warmer JIT), for `rounds` rounds after `warmup` untimed rounds.
+ *
+ * @return For each variant (by name), the results of the timed rounds, in round order.
+ */
+export async function alternate<T>(
+  variants: readonly Variant<T>[],
+  options: { rounds: number; warmup?: number },
+): Promise<Map<string, T[]>> {
+  const results = new Map<string, T[]>(variants.map((v) => [v.name, []]));
+  const total = (options.warmup ?? 0) + options.rounds;
+  for (let round = 0; round < total; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const variant = variants[(round + k) % variants.length]!;
+      const result = await variant.run();
+      if (round >= (options.warmup ?? 0)) results.get(variant.name)!.push(result);
+    }
+  }
+  return results;
+}
+
+/** Formats a number with a fixed number of significant decimals and thousands separators. */
+export function fmt(value: number, decimals = 1): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** Formats a ratio as `1.03x`. */
+export function fmtRatio(value: number): string {
+  return `${value.toFixed(2)}x`;
+}
+
+/** Formats a byte count as KiB or MiB. */
+export function fmtBytes(bytes: number): string {
+  if (Math.abs(bytes) >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  if (Math.abs(bytes) >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+/** A Markdown table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
