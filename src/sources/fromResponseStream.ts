@@ -62,8 +62,10 @@ function iterate(stream: ResponseEventStream): Observable<ResponseStreamEvent> {
     pump().catch((error: unknown) => {
       finished = true;
       if (stopped) return;
-      // Whoever aborted the controller asked for the end: what the aborted read throws is not a failure.
-      if (stream.controller?.signal.aborted) subscriber.complete();
+      // An abort of the controller by its owner ends quietly. The SDK also aborts its controller itself when a
+      // read fails (a reset connection), so only an abort error counts as such, never any error.
+      if (stream.controller?.signal.aborted && isAbortError(error, stream.controller.signal))
+        subscriber.complete();
       else subscriber.error(error);
     });
 
@@ -76,4 +78,9 @@ function iterate(stream: ResponseEventStream): Observable<ResponseStreamEvent> {
       iterator.return?.()?.catch?.(() => undefined);
     };
   });
+}
+
+/** Whether `error` is what an aborted read throws: the signal's reason, or an `AbortError`. */
+function isAbortError(error: unknown, signal: AbortSignal): boolean {
+  return error === signal.reason || (error instanceof Error && error.name === 'AbortError');
 }

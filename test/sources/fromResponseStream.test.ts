@@ -116,3 +116,20 @@ describe('fromResponseStream', () => {
     expect(first.type).toBe('response.created');
   });
 });
+
+describe('fromResponseStream with a controller aborted by the stream itself', () => {
+  it('still errors when a read fails and the stream aborted its own controller (as the SDK does)', async () => {
+    const controller = new AbortController();
+    const reset = new TypeError('terminated');
+    async function* iterate(): AsyncGenerator<ResponseStreamEvent> {
+      try {
+        yield createEventFactory().created();
+        throw reset;
+      } finally {
+        controller.abort();
+      }
+    }
+    const stream: ResponseEventStream = { controller, [Symbol.asyncIterator]: iterate };
+    await expect(lastValueFrom(fromResponseStream(stream))).rejects.toBe(reset);
+  });
+});
