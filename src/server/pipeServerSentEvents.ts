@@ -69,6 +69,8 @@ export async function pipeServerSentEvents(
     reader.cancel().catch(() => undefined);
   };
   res.once('close', onClose);
+  // A stream that errors (the client fell too far behind) must also end a wait for `drain` that may never come.
+  reader.closed.catch(() => wake?.());
   if (!res.headersSent) {
     for (const [name, value] of Object.entries(SERVER_SENT_EVENTS_HEADERS)) res.setHeader(name, value);
     res.flushHeaders?.();
@@ -84,10 +86,13 @@ export async function pipeServerSentEvents(
       const flowing = res.write(value);
       res.flush?.();
       if (!flowing && !gone) {
+        let drained!: () => void;
         await new Promise<void>((resolve) => {
+          drained = resolve;
           wake = resolve;
           res.once('drain', resolve);
         });
+        res.off?.('drain', drained);
         wake = undefined;
       }
     }
