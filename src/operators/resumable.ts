@@ -47,6 +47,7 @@ export interface ResumableOptions {
  * - A response created without `background: true` cannot be replayed by the API: its `response.created`
  *   errors the stream at once with `ResumeNotPossibleError` (reason `not-background`), rather than when a
  *   connection drops. A stream that fails before `response.created` also errors with it (`no-response-id`).
+ * - A connection that drops after the terminal event loses nothing: the output completes.
  * - After `retries` reconnections in a row without a new event it errors with `ResumeFailedError`, whose
  *   `cause` is the last failure.
  *
@@ -93,6 +94,8 @@ export function resumable(
       let attempts = 0;
       /** A terminal or `error` event was passed on: the response is over, nothing to resume. */
       let ended = false;
+      /** A terminal event (`response.completed`, `.failed`, `.incomplete`) was passed on. */
+      let terminated = false;
 
       const onEvent = (event: ResponseStreamEvent) => {
         const sequenceNumber = sequenceNumberOf(event);
@@ -110,13 +113,20 @@ export function resumable(
           last = sequenceNumber;
           attempts = 0;
         }
-        if (isTerminalEvent(event) || event.type === 'error') ended = true;
+        if (isTerminalEvent(event)) terminated = ended = true;
+        else if (event.type === 'error') ended = true;
         subscriber.next(event);
       };
 
       const onError = (error: unknown) => {
-        if (ended || !isResumable(error)) {
+        if (!isResumable(error)) {
           subscriber.error(error);
+          return;
+        }
+        if (ended) {
+          // The connection dropped after the response was over: nothing is missing, nothing to resume.
+          if (terminated) subscriber.complete();
+          else subscriber.error(error);
           return;
         }
         if (responseId === null) {

@@ -126,7 +126,7 @@ describe('resumable', () => {
     const { values } = eventMarbles(events);
     const errorEvent = { type: 'error', sequence_number: 2, code: 'server_error', message: 'x', param: null };
     const truncated = new TruncatedStreamError(3, 2);
-    testScheduler().run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable, flush }) => {
       const client = fakeResponsesClient(() =>
         cold('abz#', { ...values, z: errorEvent as ResponseStreamEvent }, truncated),
       );
@@ -135,6 +135,7 @@ describe('resumable', () => {
         { ...values, z: errorEvent },
         truncated,
       );
+      flush();
       expect(client.retrieveCalls).toHaveLength(0);
     });
   });
@@ -152,6 +153,17 @@ describe('resumable', () => {
         'abcd 10ms (efghij|)',
         values,
       );
+    });
+  });
+
+  it('completes when the connection drops after the terminal event: nothing is missing', () => {
+    const events = backgroundEvents();
+    const { values } = eventMarbles(events);
+    testScheduler().run(({ cold, expectObservable, flush }) => {
+      const client = fakeResponsesClient(() => cold('abcdefghij#', values, new TypeError('terminated')));
+      expectObservable(streamResponse(client, params).pipe(resumable(client))).toBe('abcdefghij|', values);
+      flush();
+      expect(client.retrieveCalls).toHaveLength(0);
     });
   });
 

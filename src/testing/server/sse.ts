@@ -60,6 +60,9 @@ export async function writeEventStream(
       return 'cut';
     }
     // Reset mid-body: the chunked body never gets its last chunk, so the client sees the connection fail.
+    // First let what was written reach the kernel (Node corks a response's writes until the next tick, and
+    // destroy() drops what is still buffered), so the client gets exactly the bytes the cut promises.
+    await flushed(res);
     res.socket?.destroy();
     return 'cut';
   };
@@ -104,6 +107,15 @@ export async function writeEventStream(
   } catch {
     // The client went away (or the server is closing) while we waited.
     return 'client-closed';
+  }
+}
+
+/** Resolves once the response's socket has handed every written byte to the kernel (bounded wait). */
+async function flushed(res: ServerResponse): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const socket = res.socket;
+    if (!socket || socket.destroyed || (socket.writableLength === 0 && !socket.writableCorked)) return;
   }
 }
 
