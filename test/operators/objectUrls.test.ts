@@ -178,7 +178,9 @@ describe('objectUrls', () => {
 
   it('handles empty and never-emitting sources', () => {
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold<ImageState[]>('|').pipe(objectUrls({ ...fakeUrls(), holdAfterComplete: false }))).toBe('|');
+      expectObservable(
+        cold<ImageState[]>('|').pipe(objectUrls({ ...fakeUrls(), holdAfterComplete: false })),
+      ).toBe('|');
       expectObservable(cold<ImageState[]>('|').pipe(objectUrls(fakeUrls()))).toBe('');
       expectObservable(cold<ImageState[]>('-').pipe(objectUrls(fakeUrls()))).toBe('-');
     });
