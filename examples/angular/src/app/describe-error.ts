@@ -1,0 +1,42 @@
+import {
+  ImageGenerationError,
+  RelayHttpError,
+  ResponseFailedError,
+  ResponseIncompleteError,
+  ResponseStreamError,
+  TruncatedStreamError,
+} from 'rxjs-openai';
+
+/** An error of a generation, in plain words for the page. */
+export function describeError(error: unknown): string {
+  if (error instanceof ResponseStreamError) return `The generation failed: ${streamMessage(error)}`;
+  if (error instanceof ResponseFailedError) {
+    return `The generation failed: ${error.response.error?.message ?? 'no reason given.'}`;
+  }
+  if (error instanceof ResponseIncompleteError) {
+    return `The generation stopped early${error.reason ? ` (${error.reason.replaceAll('_', ' ')})` : ''}.`;
+  }
+  if (error instanceof ImageGenerationError) return `The image could not be made${error.code ? ` (${error.code})` : ''}.`;
+  if (error instanceof TruncatedStreamError) return 'The connection to the server was lost before the image was finished.';
+  if (error instanceof RelayHttpError) return `The server refused the request: ${httpMessage(error)}`;
+  if (error instanceof TypeError) return 'The server could not be reached.';
+  return 'Something went wrong.';
+}
+
+/** The message of an `error` event (flat or nested), as the relay sent it. */
+function streamMessage(error: ResponseStreamError): string {
+  const event = error.event as { message?: unknown; error?: { message?: unknown } };
+  const message = event.error?.message ?? event.message;
+  return typeof message === 'string' && message ? message : 'no reason given.';
+}
+
+/** The relay's JSON error message, else the HTTP status. */
+function httpMessage(error: RelayHttpError): string {
+  try {
+    const message = (JSON.parse(error.body) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string' && message) return message;
+  } catch {
+    // Not JSON: fall through to the status.
+  }
+  return `HTTP ${error.status}${error.statusText ? ` ${error.statusText}` : ''}.`;
+}

@@ -1,0 +1,48 @@
+import { Injectable, InjectionToken, inject } from '@angular/core';
+import type { Observable } from 'rxjs';
+import { fromServerSentEvents, type ImageState, imageStates, type ResponseStreamEvent } from 'rxjs-openai';
+
+/** What the browser sends to the relay's `POST /api/generate`. */
+export interface GenerateRequest {
+  readonly prompt: string;
+  /** Progressive previews per image, 0 to 3 (the relay's default is 2). */
+  readonly partialImages?: 0 | 1 | 2 | 3;
+  /** A scripted scenario of the relay's local server (`slow`, `error`, ...); ignored with a real API key. */
+  readonly scenario?: string;
+}
+
+/** The `fetch` the default event source uses (a fake in tests). */
+export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
+  providedIn: 'root',
+  factory: () => globalThis.fetch.bind(globalThis),
+});
+
+/** Where the service gets a response's events: by default the relay, over server-sent events. */
+export const IMAGE_EVENTS = new InjectionToken<(request: GenerateRequest) => Observable<ResponseStreamEvent>>(
+  'IMAGE_EVENTS',
+  {
+    providedIn: 'root',
+    factory: () => {
+      const fetch = inject(FETCH);
+      return (request) =>
+        fromServerSentEvents((signal) =>
+          fetch('/api/generate', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(request),
+            signal,
+          }),
+        );
+    },
+  },
+);
+
+@Injectable({ providedIn: 'root' })
+export class ImageGenerationService {
+  private readonly events = inject(IMAGE_EVENTS);
+
+  /** Streams one generation: the state of every image, each time one changes. Unsubscribe to cancel. */
+  generate(prompt: string, options: Omit<GenerateRequest, 'prompt'> = {}): Observable<readonly ImageState[]> {
+    return this.events({ prompt, ...options }).pipe(imageStates());
+  }
+}

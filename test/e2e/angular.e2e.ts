@@ -1,0 +1,151 @@
+// The Angular example in a real browser: the built app and its relay (examples/angular), the relay streaming
+// from the local Responses server, Chromium driven by playwright-core. `npm run test:e2e` builds everything
+// first (scripts/test-e2e.sh).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MockResponsesServer, startMockResponsesServer } from '../../src/testing/server/index';
+
+const example = fileURLToPath(new URL('../../examples/angular/', import.meta.url));
+const results = fileURLToPath(new URL('../../test-results/', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let mock: MockResponsesServer;
+let relay: ChildProcess;
+let relayUrl: string;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mock = await startMockResponsesServer();
+  relay = spawn(process.execPath, ['relay/server.ts'], {
+    cwd: example,
+    env: { ...process.env, PORT: '0', MOCK_SERVER_URL: mock.url, OPENAI_API_KEY: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  relayUrl = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    relay.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Relay listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    relay.once('exit', (code) => reject(new Error(`The relay exited (${code}) before listening: ${output}`)));
+  });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 900, height: 640 } });
+  page.on('pageerror', (error) => console.error('page error:', error));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  relay?.kill('SIGTERM');
+  await mock?.close();
+});
+
+/** Opens the app (with a relay scenario), types a prompt and clicks Generate; returns the upstream request. */
+async function generate(prompt: string, scenario?: string) {
+  const index = mock.requests.length === 0 ? 0 : mock.requests.at(-1)!.index + 1;
+  await page.goto(scenario ? `${relayUrl}/?scenario=${scenario}` : relayUrl);
+  await page.getByLabel('Prompt').fill(prompt);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  return mock.request(index);
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('the Angular example, in Chromium', () => {
+  it('shows a preview, then the final image, byte for byte as served', async () => {
+    const request = await generate('A lighthouse on a cliff at dawn, watercolor');
+
+    await page.locator('li[data-status="partial"] img').waitFor();
+    const final = page.locator('li[data-status="completed"] img');
+    await final.waitFor();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Done: 1 image.');
+
+    const record = await request.ended;
+    expect(record.end).toBe('finished');
+    expect(record.body).toMatchObject({
+      input: 'A lighthouse on a cliff at dawn, watercolor',
+      tools: [{ type: 'image_generation', partial_images: 2 }],
+    });
+    const served = mock.responses.get(record.responseId!)!.images;
+    expect(served).toHaveLength(1);
+    const servedBytes = Buffer.from(served[0]!.b64, 'base64');
+
+    const shown = await final.evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+      return { src: img.src, width: img.naturalWidth, height: img.naturalHeight, bytes: Array.from(bytes) };
+    });
+    expect(shown.src).toMatch(/^blob:/);
+    expect({ width: shown.width, height: shown.height }).toEqual(pngSize(servedBytes));
+    expect(Buffer.from(shown.bytes).equals(servedBytes)).toBe(true);
+
+    await mkdir(results, { recursive: true });
+    await page.screenshot({ path: `${results}angular-e2e.png`, fullPage: true });
+  });
+
+  it('Cancel during a slow stream closes the connection to the server', async () => {
+    const request = await generate('A slow fox', 'slow');
+    await page.locator('li[data-status]').first().waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    const record = await request.ended;
+    expect(record.end).toBe('client-closed');
+    expect(record.clientClosed).toBe(true);
+    expect(record.eventsSent).toBeLessThan(record.eventsPlanned);
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Cancelled.');
+    await expect(page.getByRole('button', { name: 'Generate' }).isEnabled()).resolves.toBe(true);
+    await expect(page.locator('li[data-status]').count()).resolves.toBe(0);
+  });
+
+  it('shows an error event from the server in plain words', async () => {
+    await generate('A fox that breaks things', 'error');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toBe(
+      'The generation failed: The image service is overloaded. Try again.',
+    );
+    await expect(page.getByRole('button', { name: 'Cancel' }).isDisabled()).resolves.toBe(true);
+    await page.screenshot({ path: `${results}angular-e2e-error.png`, fullPage: true });
+  });
+
+  it("shows the relay's refusal of a bad request", async () => {
+    await page.goto(`${relayUrl}/?scenario=no-such-scenario`);
+    await page.getByLabel('Prompt').fill('A fox');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toBe(
+      "The server refused the request: Unknown scenario 'no-such-scenario'.",
+    );
+  });
+
+  it('bundles a single rxjs, shared by Angular and rxjs-openai', async () => {
+    const stats = JSON.parse(await readFile(`${example}dist/angular/browser-stats.json`, 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    const inputs = Object.keys(stats.inputs);
+    const rxjsCopies = new Set(
+      inputs.filter((path) => /node_modules\/rxjs\//.test(path)).map((path) => path.split('/rxjs/')[0]),
+    );
+    expect(inputs.some((path) => path.includes('node_modules/rxjs-openai/'))).toBe(true);
+    expect([...rxjsCopies]).toEqual(['node_modules']);
+  });
+});
