@@ -26,7 +26,16 @@ export const MAX_IMAGE_SIDE = 4096;
 
 /**
  * Draws image `imageIndex` of a response for `seed`: a gradient with a disc and a grid, plus noise; the
- * same arguments always give the same bytes.
+ * same arguments always give the same bytes. The local server draws its images with it.
+ *
+ * @example
+ * ```ts
+ * import { REALISTIC_IMAGE, renderMockImage, SMALL_IMAGE } from 'rxjs-openai/testing';
+ *
+ * const final = renderMockImage(1, 0, SMALL_IMAGE); // a 256x256 PNG, base64
+ * const preview = renderMockImage(1, 0, SMALL_IMAGE, 16); // the same image in 16x16 blocks
+ * const big = renderMockImage(1, 0, REALISTIC_IMAGE); // 1024x1024, about 1.5 MB of base64
+ * ```
  *
  * @param seed Any integer.
  * @param imageIndex The image's index in the response.
