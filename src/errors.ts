@@ -121,9 +121,9 @@ export class MissingImageError extends RxOpenAIError {
 }
 
 /**
- * A relay answered `fromServerSentEvents` with an HTTP error status instead of an event stream. Carries the
- * status and the start of the body (at most 4 KiB of text), so a UI can tell "not signed in" from "server
- * down".
+ * A relay answered `fromServerSentEvents` with an HTTP error status, or with a body that is not an event stream
+ * (a 2xx whose `content-type` is not `text/event-stream`). Carries the status and the start of the body (at most
+ * 4 KiB of text), so a UI can tell "not signed in" from "server down".
  */
 export class RelayHttpError extends RxOpenAIError {
   override name = 'RelayHttpError';
@@ -136,69 +136,7 @@ export class RelayHttpError extends RxOpenAIError {
     readonly body: string,
   ) {
     super(
-      `The relay answered HTTP ${status}${statusText ? ` ${statusText}` : ''}${body ? `: ${body.slice(0, 200)}` : ''}`,
-    );
-  }
-}
-
-/** Why {@link ResumeNotPossibleError} was raised. */
-export type ResumeNotPossibleReason = 'not-background' | 'no-response-id';
-
-/**
- * `resumable()` cannot resume this response: only a background response (`background: true`) can be replayed
- * with `responses.retrieve(id, { stream: true, starting_after })`, and only once its id is known (from
- * `response.created`).
- */
-export class ResumeNotPossibleError extends RxOpenAIError {
-  override name = 'ResumeNotPossibleError';
-  constructor(
-    /** The response's id, or `null` when the stream failed before `response.created` told it. */
-    readonly responseId: string | null,
-    /** `not-background`: the response was not created with `background: true`; `no-response-id`: the stream failed before its id was known. */
-    readonly reason: ResumeNotPossibleReason,
-    options?: ErrorOptions,
-  ) {
-    super(
-      reason === 'not-background'
-        ? `Response ${responseId} cannot be resumed: it is not a background response (its response.created says background is not true), and the API replays only background responses. Create it with background: true, or drop resumable().`
-        : 'The response cannot be resumed: the stream failed before response.created told its id.',
-      options,
-    );
-  }
-}
-
-/** A resumed stream skipped events: the next `sequence_number` was not the one expected. Never skipped silently. */
-export class SequenceGapError extends RxOpenAIError {
-  override name = 'SequenceGapError';
-  constructor(
-    /** The response's id, or `null` if unknown. */
-    readonly responseId: string | null,
-    /** The `sequence_number` that should have come next (the last one passed on, plus one). */
-    readonly expected: number,
-    /** The `sequence_number` that came instead. */
-    readonly received: number,
-  ) {
-    super(
-      `Response ${responseId ?? '(unknown)'}: expected event ${expected} next, received ${received}: ${received - expected} event(s) missing.`,
-    );
-  }
-}
-
-/** `resumable()` gave up: every reconnection it was allowed failed. The last failure is the `cause`. */
-export class ResumeFailedError extends RxOpenAIError {
-  override name = 'ResumeFailedError';
-  constructor(
-    /** The response's id. */
-    readonly responseId: string,
-    /** How many reconnections were tried in a row without receiving a new event. */
-    readonly attempts: number,
-    /** The `sequence_number` of the last event passed on, or `null` if none was. */
-    readonly lastSequenceNumber: number | null,
-    options?: ErrorOptions,
-  ) {
-    super(
-      `Response ${responseId} could not be resumed after ${attempts} attempt(s) (last sequence number ${lastSequenceNumber ?? 'none'}).`,
-      options,
+      `The relay answered HTTP ${status}${statusText ? ` ${statusText}` : ''}${status >= 200 && status < 300 ? ', not an event stream' : ''}${body ? `: ${body.slice(0, 200)}` : ''}`,
     );
   }
 }

@@ -21,7 +21,9 @@ const MAX_ERROR_BODY_CHARS = 4096;
  * in its `events` mode, so that an `error` event reaches us as data rather than as the SDK's `APIError`), and
  * every event is emitted as received. Then:
  *
- * - an HTTP status other than 2xx errors with {@link RelayHttpError} (status and the body's first 4 KiB);
+ * - an HTTP status other than 2xx errors with {@link RelayHttpError} (status and the body's first 4 KiB), and
+ *   so does a 2xx whose `content-type` is not `text/event-stream` (say, an HTML fallback page of a dev server
+ *   whose proxy missed the route), which would otherwise look like an empty, truncated stream;
  * - an `error` event errors with {@link ResponseStreamError} (its `code` and `message`);
  * - a body that ends without `response.completed`, `response.failed` or `response.incomplete` errors with
  *   `TruncatedStreamError`: a dropped connection is never mistaken for success;
@@ -73,7 +75,8 @@ export function fromServerSentEvents(input: ServerSentEventsInput): Observable<R
           cancelBody(response);
           return;
         }
-        if (!response.ok) {
+        const type = response.headers.get('content-type');
+        if (!response.ok || (type !== null && !/text\/event-stream/i.test(type))) {
           const body = await readText(response, MAX_ERROR_BODY_CHARS);
           subscriber.error(new RelayHttpError(response.status, response.statusText, body));
           return;

@@ -122,6 +122,18 @@ describe('fromServerSentEvents', () => {
     });
   });
 
+  it('a 200 that is not an event stream (an HTML fallback page) is a RelayHttpError, not an empty stream', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><app-root></app-root>');
+    });
+    const url = server.url;
+    const { error } = await settle(fromServerSentEvents(() => fetch(url)));
+    expect(error).toBeInstanceOf(RelayHttpError);
+    expect(error).toMatchObject({ status: 200, body: '<!doctype html><app-root></app-root>' });
+    expect((error as Error).message).toContain('not an event stream');
+  });
+
   it('keeps at most 4 KiB of an error body', async () => {
     server = await startServer((_req, res) => {
       res.writeHead(502);
