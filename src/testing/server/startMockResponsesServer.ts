@@ -174,7 +174,10 @@ export async function startMockResponsesServer(
       endRecord(record);
     };
     let cutting = false;
+    // Aborted when the connection closes, whoever closes it: stops the stream (and its timers) at once.
+    const controller = new AbortController();
     res.on('close', () => {
+      controller.abort();
       if (res.writableFinished || cutting || record.end !== 'pending') return;
       if (closing) {
         finish('server-closed');
@@ -187,8 +190,13 @@ export async function startMockResponsesServer(
     try {
       body = await readJson(req);
     } catch (error) {
-      (record as { body: unknown }).body = null;
       recordRequest(record);
+      if (req.destroyed && !closing) {
+        // The client went away while sending its body.
+        record.clientClosed = true;
+        finish('client-closed');
+        return;
+      }
       sendError(res, record, 400, { message: (error as Error).message, type: 'invalid_request_error' });
       finish('answered');
       return;
@@ -284,9 +292,7 @@ export async function startMockResponsesServer(
 
     record.status = 200;
     record.eventsPlanned = events.length;
-    const controller = new AbortController();
     streams.add(controller);
-    res.on('close', () => controller.abort());
     const end = await writeEventStream(res, events, scenario, controller.signal, {
       onEvent: (sent) => {
         record.eventsSent = sent;
