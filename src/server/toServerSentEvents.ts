@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import { isTerminalEvent } from '../internal/events';
-import type { ResponseStreamEvent } from '../types';
+import type { ResponseStreamEvent, ResponseStreamEventType } from '../types';
 import { type SafeError, toSafeError } from './safeError';
 
 /** Options of {@link toServerSentEvents} and the helpers built on it. */
@@ -10,7 +10,9 @@ export interface ServerSentEventsOptions {
    * (`response.completed`, `response.failed`, `response.incomplete`) are always relayed, so that the browser
    * can tell a finished stream from a cut one, and so is the `error` event this relay writes. Default: all.
    */
-  readonly events?: readonly string[] | ((event: ResponseStreamEvent) => boolean);
+  readonly events?:
+    | readonly (ResponseStreamEventType | (string & {}))[]
+    | ((event: ResponseStreamEvent) => boolean);
   /**
    * The largest frame to send, in bytes of UTF-8 (default 32 MiB: a `response.completed` carries every
    * image of the response). A larger event is not sent: the relay sends an `error` event with code
@@ -196,6 +198,6 @@ function mapError(options: ServerSentEventsOptions, error: unknown): SafeError {
 function allowlist(events: ServerSentEventsOptions['events']): (event: ResponseStreamEvent) => boolean {
   if (events === undefined) return () => true;
   if (typeof events === 'function') return events;
-  const types = new Set(events);
+  const types = new Set<string>(events);
   return (event) => types.has(event.type);
 }
