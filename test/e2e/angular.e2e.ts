@@ -74,6 +74,13 @@ describe('the Angular example, in Chromium', () => {
     const request = await generate('A lighthouse on a cliff at dawn, watercolor');
 
     await page.locator('li[data-status="partial"] img').waitFor();
+    await page.waitForFunction(() =>
+      /^image 1: partial [12] of 2$/.test(
+        document.querySelector('[data-testid="status"]')?.textContent ?? '',
+      ),
+    );
+    await mkdir(results, { recursive: true });
+    await page.screenshot({ path: `${results}angular-e2e-preview.png`, fullPage: true });
     const final = page.locator('li[data-status="completed"] img');
     await final.waitFor();
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('Done: 1 image.');
@@ -97,7 +104,6 @@ describe('the Angular example, in Chromium', () => {
     expect({ width: shown.width, height: shown.height }).toEqual(pngSize(servedBytes));
     expect(Buffer.from(shown.bytes).equals(servedBytes)).toBe(true);
 
-    await mkdir(results, { recursive: true });
     await page.screenshot({ path: `${results}angular-e2e.png`, fullPage: true });
   });
 

@@ -6,7 +6,7 @@ import { fromServerSentEvents, type ImageState, imageStates, type ResponseStream
 export interface GenerateRequest {
   readonly prompt: string;
   /** Progressive previews per image, 0 to 3 (the relay's default is 2). */
-  readonly partialImages?: 0 | 1 | 2 | 3;
+  readonly partialImages?: number;
   /** A scripted scenario of the relay's local server (`slow`, `error`, ...); ignored with a real API key. */
   readonly scenario?: string;
 }

@@ -1,5 +1,6 @@
 import {
   ImageGenerationError,
+  type ImageState,
   RelayHttpError,
   ResponseFailedError,
   ResponseIncompleteError,
@@ -39,4 +40,21 @@ function httpMessage(error: RelayHttpError): string {
     // Not JSON: fall through to the status.
   }
   return `HTTP ${error.status}${error.statusText ? ` ${error.statusText}` : ''}.`;
+}
+
+/** One image's progress in words, e.g. `image 1: partial 2 of 3`. */
+export function describeProgress(image: ImageState, index: number, partialImages: number): string {
+  const name = `image ${index + 1}`;
+  switch (image.status) {
+    case 'in_progress':
+      return `${name}: queued`;
+    case 'generating':
+      return `${name}: generating`;
+    case 'partial':
+      return `${name}: partial ${image.partials} of ${Math.max(partialImages, image.partials)}`;
+    case 'completed':
+      return `${name}: done`;
+    case 'failed':
+      return `${name}: failed (${image.error ? describeError(image.error) : 'no reason given'})`;
+  }
 }
