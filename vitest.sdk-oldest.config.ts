@@ -1,10 +1,14 @@
 // The type tests and the integration tests against the oldest supported `openai` (the `openai-v6` alias, the
 // lowest version of `peerDependencies.openai`): `npm run test:sdk-oldest`.
 import { defineConfig } from 'vitest/config';
+import base from './vitest.config';
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^openai($|\/)/, replacement: 'openai-v6$1' }],
+    alias: [
+      ...((base.resolve?.alias ?? []) as { find: string | RegExp; replacement: string }[]),
+      { find: /^openai($|\/)/, replacement: 'openai-v6$1' },
+    ],
   },
   test: {
     include: ['test/integration/**/*.test.ts', 'test/resume/**/*.test.ts'],
