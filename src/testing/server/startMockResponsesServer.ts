@@ -2,7 +2,13 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 import type { MockImageSize } from './images';
 import { renderMockImage } from './images';
-import { apiErrorFor, buildResponse, type MockScenario, type MockStoredResponse } from './scenario';
+import {
+  apiErrorFor,
+  buildResponse,
+  type MockApiError,
+  type MockScenario,
+  type MockStoredResponse,
+} from './scenario';
 import { type StreamEnd, writeEventStream } from './sse';
 
 /** What the server knows of a request when it picks its scenario. */
@@ -187,6 +193,11 @@ export async function startMockResponsesServer(
       finish('client-closed');
     });
 
+    const refuse = (status: number, error: Partial<MockApiError>, headers?: Record<string, string>) => {
+      sendError(res, record, status, error, headers);
+      finish('answered');
+    };
+
     try {
       body = await readJson(req);
     } catch (error) {
@@ -197,9 +208,7 @@ export async function startMockResponsesServer(
         finish('client-closed');
         return;
       }
-      sendError(res, record, 400, { message: (error as Error).message, type: 'invalid_request_error' });
-      finish('answered');
-      return;
+      return refuse(400, { message: (error as Error).message, type: 'invalid_request_error' });
     }
     (record as { body: unknown }).body = body;
     recordRequest(record);
@@ -208,17 +217,13 @@ export async function startMockResponsesServer(
     try {
       scenario = pickScenario({ index, method, url, headers: req.headers, body });
     } catch (error) {
-      sendError(res, record, 400, { message: (error as Error).message, type: 'invalid_request_error' });
-      finish('answered');
-      return;
+      return refuse(400, { message: (error as Error).message, type: 'invalid_request_error' });
     }
 
     if (scenario.status !== undefined && scenario.status >= 400) {
       const headers: Record<string, string> =
         scenario.retryAfter !== undefined ? { 'retry-after': String(scenario.retryAfter) } : {};
-      sendError(res, record, scenario.status, scenario.error ?? {}, headers);
-      finish('answered');
-      return;
+      return refuse(scenario.status, scenario.error ?? {}, headers);
     }
 
     const path = new URL(url, 'http://localhost');
@@ -229,20 +234,16 @@ export async function startMockResponsesServer(
 
     if (match && !match[1] && method === 'POST') {
       if (!isRecord(body)) {
-        sendError(res, record, 400, {
+        return refuse(400, {
           message: 'The request body must be a JSON object.',
           type: 'invalid_request_error',
         });
-        finish('answered');
-        return;
       }
       const id = `resp_${(scenario.seed ?? seed).toString(16)}_${String(responseCount++).padStart(6, '0')}`;
       try {
         stored = buildResponse(id, body, { ...scenario, seed: scenario.seed ?? seed }, draw);
       } catch (error) {
-        sendError(res, record, 500, { message: `Mock server: ${(error as Error).message}` });
-        finish('answered');
-        return;
+        return refuse(500, { message: `Mock server: ${(error as Error).message}` });
       }
       store(stored);
       events = stored.events;
@@ -250,42 +251,34 @@ export async function startMockResponsesServer(
     } else if (match?.[1] && method === 'GET') {
       stored = responses.get(decodeURIComponent(match[1]));
       if (!stored) {
-        sendError(res, record, 404, {
+        return refuse(404, {
           message: `No response found with id '${match[1]}'.`,
           param: 'response_id',
         });
-        finish('answered');
-        return;
       }
       stream = path.searchParams.get('stream') === 'true';
       if (stream && !stored.background) {
-        sendError(res, record, 400, {
+        return refuse(400, {
           message: 'This response cannot be streamed because it was not created with background=true.',
           param: 'stream',
         });
-        finish('answered');
-        return;
       }
       const after = Number(path.searchParams.get('starting_after') ?? -1);
       events = stored.events.filter((event) => event.sequence_number > after);
     } else {
-      sendError(res, record, 404, {
+      return refuse(404, {
         message: `Unknown request URL: ${method} ${path.pathname}.`,
         code: 'unknown_url',
       });
-      finish('answered');
-      return;
     }
 
     record.responseId = stored.id;
     res.setHeader('x-request-id', `req_${index}`);
     if (!stream) {
-      if (scenario.errorEvent) {
-        sendError(res, record, 500, {});
-      } else {
-        record.status = 200;
-        sendJson(res, 200, stored.response);
-      }
+      // Without a stream there is no `error` event to send: the request fails as a whole.
+      if (scenario.errorEvent) return refuse(500, {});
+      record.status = 200;
+      sendJson(res, 200, stored.response);
       finish('answered');
       return;
     }
@@ -367,6 +360,7 @@ export async function startMockResponsesServer(
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
       for (const wake of idleWaiters.splice(0)) wake();
+      requestWaiters.clear();
     });
     return closing;
   };
