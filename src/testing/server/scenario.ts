@@ -236,6 +236,7 @@ function wordsOf(count: number): string {
   return Array.from({ length: count }, (_, i) => WORDS[i % WORDS.length]).join(' ');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether `value` is a plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@ import { renderMockImage } from './images';
 import {
   apiErrorFor,
   buildResponse,
+  isRecord,
   type MockApiError,
   type MockScenario,
   type MockStoredResponse,
@@ -435,8 +436,4 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new Error('The request body is not valid JSON.');
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
