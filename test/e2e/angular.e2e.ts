@@ -21,6 +21,12 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** What the page showed over time. */
+interface Seen {
+  lines: string[];
+  previews: string[];
+}
+
 let mock: MockResponsesServer;
 let relay: ChildProcess;
 let relayUrl: string;
@@ -46,6 +52,18 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 900, height: 640 } });
   page.on('pageerror', (error) => console.error('page error:', error));
+  // Records every progress line and preview the page shows, so that no state is missed between two looks.
+  await page.addInitScript(() => {
+    const seen: Seen = { lines: [], previews: [] };
+    (window as unknown as { seen: Seen }).seen = seen;
+    new MutationObserver(() => {
+      const line = document.querySelector('[data-testid="status"]')?.textContent?.trim();
+      if (line && seen.lines.at(-1) !== line) seen.lines.push(line);
+      for (const img of document.querySelectorAll<HTMLImageElement>('li[data-status="partial"] img')) {
+        if (!seen.previews.includes(img.src)) seen.previews.push(img.src);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
 });
 
 afterAll(async () => {
@@ -73,17 +91,18 @@ describe('the Angular example, in Chromium', () => {
   it('shows a preview, then the final image, byte for byte as served', async () => {
     const request = await generate('A lighthouse on a cliff at dawn, watercolor');
 
-    await page.locator('li[data-status="partial"] img').waitFor();
-    await page.waitForFunction(() =>
-      /^image 1: partial [12] of 2$/.test(
-        document.querySelector('[data-testid="status"]')?.textContent ?? '',
-      ),
-    );
-    await mkdir(results, { recursive: true });
-    await page.screenshot({ path: `${results}angular-e2e-preview.png`, fullPage: true });
     const final = page.locator('li[data-status="completed"] img');
     await final.waitFor();
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('Done: 1 image.');
+    // Every progress line the page showed, in order (recorded by a MutationObserver, see `beforeAll`).
+    const seen = await page.evaluate(() => (window as unknown as { seen: Seen }).seen);
+    expect(seen.lines[0]).toBe('Waiting for the server…');
+    expect(seen.lines.filter((line) => /^image 1: partial [12] of 2$/.test(line)).length).toBeGreaterThan(0);
+    expect(seen.lines.at(-1)).toBe('Done: 1 image.');
+    // Previews were shown as images, each a new object URL, and the final image got its own.
+    expect(seen.previews.length).toBeGreaterThan(0);
+    expect(seen.previews.every((src) => src.startsWith('blob:'))).toBe(true);
+    expect(seen.previews).not.toContain(await final.getAttribute('src'));
 
     const record = await request.ended;
     expect(record.end).toBe('finished');
@@ -104,6 +123,7 @@ describe('the Angular example, in Chromium', () => {
     expect({ width: shown.width, height: shown.height }).toEqual(pngSize(servedBytes));
     expect(Buffer.from(shown.bytes).equals(servedBytes)).toBe(true);
 
+    await mkdir(results, { recursive: true });
     await page.screenshot({ path: `${results}angular-e2e.png`, fullPage: true });
   });
 

@@ -82,7 +82,11 @@ describe('ImageGenerationService with the default event source', () => {
     expect(signal?.aborted).toBe(true);
 
     const failed = firstValueFrom(service.generate('a fox')).catch((error: unknown) => error);
-    respond(new Response(sse([e.created(), e.error('The server had an error.', 'server_error')])));
+    respond(
+      new Response(sse([e.created(), e.error('The server had an error.', 'server_error')]), {
+        headers: { 'content-type': 'text/event-stream' },
+      }),
+    );
     const error = await failed;
     expect(error).toBeInstanceOf(ResponseStreamError);
     expect((error as ResponseStreamError).code).toBe('server_error');
