@@ -8,8 +8,9 @@ import type { PartialImage, ResponseStreamEvent } from '../types';
  * Emits a {@link PartialImage} for every `response.image_generation_call.partial_image` event: the
  * progressive previews the API sends while an image is generated (`partial_images: 1..3` on the tool).
  *
- * A preview that arrives after its image is done (its completion event or its output item) is dropped: a
- * preview must never replace the final image. It holds no bytes, only the ids of finished images.
+ * A preview that arrives after its image is done (its completion event, its output item, or
+ * `response.completed` listing it) is dropped: a preview must never replace the final image. It holds no
+ * bytes, only the ids of finished images.
  *
  * ```
  * source:  --p0--p1--c--p2--d--|    p = partial_image, c = completed, d = output_item.done
@@ -53,6 +54,10 @@ export function partialImages(): OperatorFunction<ResponseStreamEvent, PartialIm
             return;
           case 'response.output_item.done':
             if (isImageCall(event.item)) finish(event.item.id);
+            return;
+          case 'response.completed':
+            // Its output holds every image's final item: a preview after it would replace a final image.
+            for (const item of event.response?.output ?? []) if (isImageCall(item)) finish(item.id);
             return;
         }
       },

@@ -1,0 +1,224 @@
+// Benchmark 1: end to end through the real `openai` client over loopback, against the local server (in its
+// own process), the same served stream for every variant.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { merge, share } from 'rxjs';
+import { partialImages, streamResponse, withFinalImage } from '../src/index';
+import { REALISTIC_IMAGE, renderMockImage } from '../src/testing/server/images';
+import type { MockScenario } from '../src/testing/server/scenario';
+import type { ResponseStreamEvent } from '../src/types';
+import { handMatcher } from './handwritten';
+import { alternate, fmt, fmtRatio, median, ratio, table } from './stats';
+
+/** 8 realistic images (~1.5 MB of base64 each) x 3 partials, interleaved, after 5,000 text deltas. */
+export const E2E_SCENARIO: MockScenario = {
+  images: 8,
+  partials: 3,
+  imageSize: 'realistic',
+  interleave: true,
+  textDeltas: 5_000,
+};
+const SEED = 7;
+
+/** What a run received: the final images' bytes in item order, and the number and size of the previews. */
+interface Received {
+  finals: Map<string, string>;
+  partials: number;
+  partialChars: number;
+}
+
+interface Run extends Received {
+  wallMs: number;
+  cpuMs: number;
+}
+
+const params = {
+  model: 'gpt-5',
+  input: 'bench',
+  tools: [{ type: 'image_generation' as const, partial_images: 3 }],
+};
+
+/** Our library: one shared request, final images and previews from it. */
+function viaRxjsOpenAI(client: OpenAI): Promise<Received> {
+  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  return new Promise((resolve, reject) => {
+    const events$ = streamResponse(client, params).pipe(share());
+    merge(events$.pipe(withFinalImage()), events$.pipe(partialImages())).subscribe({
+      next: (value) => {
+        if ('item' in value) got.finals.set(value.itemId, value.b64);
+        else {
+          got.partials++;
+          got.partialChars += value.b64.length;
+        }
+      },
+      error: reject,
+      complete: () => resolve(got),
+    });
+  });
+}
+
+/** What a careful user writes by hand: `for await` over the SDK's `Stream`, the same matching. */
+async function viaHandWrittenLoop(client: OpenAI): Promise<Received> {
+  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  const finished = new Set<string>();
+  const matcher = handMatcher((image) => {
+    finished.add(image.itemId);
+    got.finals.set(image.itemId, image.b64);
+  });
+  let terminal = false;
+  const stream = await client.responses.create({ ...params, stream: true });
+  for await (const event of stream as AsyncIterable<ResponseStreamEvent>) {
+    if (event.type === 'response.image_generation_call.partial_image' && !finished.has(event.item_id)) {
+      got.partials++;
+      got.partialChars += event.partial_image_b64.length;
+    } else if (event.type === 'response.image_generation_call.completed') finished.add(event.item_id);
+    else if (event.type === 'response.completed') terminal = true;
+    matcher.push(event);
+  }
+  if (!terminal) throw new Error('truncated');
+  matcher.end();
+  return got;
+}
+
+/** The SDK's helper: `client.responses.stream()` for the previews, `finalResponse()` for the images. */
+async function viaSdkHelper(client: OpenAI): Promise<Received> {
+  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  const stream = client.responses.stream(params);
+  stream.on('response.image_generation_call.partial_image', (event) => {
+    got.partials++;
+    got.partialChars += event.partial_image_b64.length;
+  });
+  const response = await stream.finalResponse();
+  for (const item of response.output)
+    if (item.type === 'image_generation_call' && item.result) got.finals.set(item.id, item.result);
+  return got;
+}
+
+export interface E2EBenchResult {
+  readonly bytesPerResponse: number;
+  readonly eventsPerResponse: number;
+  readonly rows: readonly {
+    variant: string;
+    wallMs: number;
+    cpuMs: number;
+    eventsPerSecond: number;
+    mbPerSecond: number;
+    wallRatio: number;
+    cpuRatio: number;
+  }[];
+  readonly markdown: string;
+}
+
+async function startServerProcess(): Promise<{
+  child: ChildProcess;
+  url: string;
+  bytesPerResponse: number;
+  eventsPerResponse: number;
+}> {
+  const script = fileURLToPath(new URL('./serve.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, JSON.stringify(E2E_SCENARIO), String(SEED)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server process exited (${code})`)));
+  });
+  return {
+    child,
+    ...(JSON.parse(first) as { url: string; bytesPerResponse: number; eventsPerResponse: number }),
+  };
+}
+
+/** Runs the three variants alternately, `rounds` times each after `warmup` rounds. */
+export async function runE2EBench(
+  options: { rounds?: number; warmup?: number } = {},
+): Promise<E2EBenchResult> {
+  const expected = Array.from({ length: E2E_SCENARIO.images! }, (_, i) =>
+    renderMockImage(SEED, i, REALISTIC_IMAGE, 1),
+  );
+  const server = await startServerProcess();
+  try {
+    const client = new OpenAI({ baseURL: server.url, apiKey: 'test', maxRetries: 0 });
+    const timed = (run: (client: OpenAI) => Promise<Received>) => async (): Promise<Run> => {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      const got = await run(client);
+      const wallMs = performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      // Every run must have received exactly the served images and previews.
+      const finals = [...got.finals.values()];
+      if (finals.length !== expected.length || finals.some((b64, i) => b64 !== expected[i]))
+        throw new Error('a variant did not receive the served images');
+      if (got.partials !== expected.length * E2E_SCENARIO.partials!)
+        throw new Error(`a variant received ${got.partials} previews`);
+      return { ...got, wallMs, cpuMs: (used.user + used.system) / 1000 };
+    };
+    const variants = [
+      { name: 'hand-written `for await` loop over the SDK Stream', run: timed(viaHandWrittenLoop) },
+      {
+        name: 'rxjs-openai: streamResponse + share + withFinalImage + partialImages',
+        run: timed(viaRxjsOpenAI),
+      },
+      { name: 'SDK helper: responses.stream() + finalResponse()', run: timed(viaSdkHelper) },
+    ];
+    const results = await alternate(variants, { rounds: options.rounds ?? 10, warmup: options.warmup ?? 2 });
+    const baseWall = median(results.get(variants[0]!.name)!.map((r) => r.wallMs));
+    const baseCpu = median(results.get(variants[0]!.name)!.map((r) => r.cpuMs));
+    const rows = variants.map((v) => {
+      const runs = results.get(v.name)!;
+      const wallMs = median(runs.map((r) => r.wallMs));
+      const cpuMs = median(runs.map((r) => r.cpuMs));
+      return {
+        variant: v.name,
+        wallMs,
+        cpuMs,
+        eventsPerSecond: server.eventsPerResponse / (wallMs / 1000),
+        mbPerSecond: server.bytesPerResponse / 1024 / 1024 / (wallMs / 1000),
+        wallRatio: ratio(wallMs, baseWall),
+        cpuRatio: ratio(cpuMs, baseCpu),
+      };
+    });
+    const markdown = table(
+      [
+        'variant',
+        'wall ms / response',
+        'events/s',
+        'MB/s',
+        'client CPU ms',
+        'wall vs hand-written',
+        'CPU vs hand-written',
+      ],
+      rows.map((r) => [
+        r.variant,
+        fmt(r.wallMs, 1),
+        fmt(r.eventsPerSecond, 0),
+        fmt(r.mbPerSecond, 1),
+        fmt(r.cpuMs, 1),
+        fmtRatio(r.wallRatio),
+        fmtRatio(r.cpuRatio),
+      ]),
+    );
+    return {
+      bytesPerResponse: server.bytesPerResponse,
+      eventsPerResponse: server.eventsPerResponse,
+      rows,
+      markdown,
+    };
+  } finally {
+    server.child.stdin?.end();
+    server.child.kill();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await runE2EBench();
+  console.log(`${result.eventsPerResponse} events, ${result.bytesPerResponse} bytes per response`);
+  console.log(result.markdown);
+}
