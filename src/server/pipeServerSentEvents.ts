@@ -22,9 +22,9 @@ export interface ServerResponseLike {
 }
 
 /**
- * Relays the events to a `node:http` (or Express, or Fastify's `reply.raw`) response as server-sent
- * events: sets the SSE headers, writes each event as the client can take it (waiting for `drain`), and
- * ends the response when the source ends. When the client disconnects (`close`), the source is unsubscribed,
+ * Relays the events to a `node:http` response (Express's `res`, or Fastify's `reply.raw` after
+ * `reply.hijack()`) as server-sent events: sets the SSE headers, writes each event as the client can take it
+ * (waiting for `drain`), and ends the response when the source ends. When the client disconnects (`close`), the source is unsubscribed,
  * which aborts the upstream request when it is `streamResponse`. The options are those of
  * {@link toServerSentEvents}: allowlist, size caps, heartbeat, error mapping.
  *
