@@ -1,4 +1,6 @@
 // resumable() through the real client and the local server: the connection is cut at 50 different points.
+
+import { RateLimitError } from 'openai';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -100,5 +102,52 @@ describe('resumable: a cut connection, resumed through the real client and the l
     const error = await run(server, { afterEvents: 0, midFrame: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResumeNotPossibleError);
     expect(error).toMatchObject({ reason: 'no-response-id' });
+  });
+
+  it('retries a replay answered with HTTP 500, and passes an HTTP 429 through without retrying', async () => {
+    const statuses = [500, 429];
+    for (const status of statuses) {
+      // The POST is cut after 6 events; the first replay answers `status`; a second one would succeed.
+      const faulty = await startMockResponsesServer({
+        scenario: (request) =>
+          request.index === 0
+            ? { ...content, cut: { afterEvents: 6 } }
+            : request.index === 1
+              ? { status }
+              : {},
+      });
+      const client = clientFor(faulty);
+      const result = await lastValueFrom(
+        streamResponse(client, { ...params, background: true }).pipe(
+          resumable(client, { backoff: 0 }),
+          toArray(),
+        ),
+      ).catch((error: unknown) => error);
+      const methods = faulty.requests.map((r) => [r.method, r.status]);
+      await faulty.close();
+      if (status === 500) {
+        expect(result).toHaveLength(total);
+        expect(methods).toEqual([
+          ['POST', 200],
+          ['GET', 500],
+          ['GET', 200],
+        ]);
+      } else {
+        expect(result).toBeInstanceOf(RateLimitError);
+        expect(methods).toEqual([
+          ['POST', 200],
+          ['GET', 429],
+        ]);
+      }
+    }
+  });
+
+  it('refuses, at response.created, a response that was not created in the background', async () => {
+    const client = clientFor(server);
+    const error = await lastValueFrom(streamResponse(client, params).pipe(resumable(client))).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ResumeNotPossibleError);
+    expect(error).toMatchObject({ reason: 'not-background' });
   });
 });
