@@ -6,15 +6,16 @@ import { operate } from '../internal/operate';
 import type { Response, ResponseStreamEvent } from '../types';
 
 /**
- * Emits the finished `Response` once, at `response.completed`, then completes: the same object the SDK's
- * `client.responses.stream(...).finalResponse()` gives, built by the SDK's own accumulator.
+ * Emits the finished `Response` once, at `response.completed`, then completes: equal to what the SDK's
+ * `client.responses.stream(...).finalResponse()` gives (less the `output_parsed` / `parsed` fields of its
+ * structured-output parsing), built by the SDK's own accumulator.
  *
  * Unlike that helper it stays an Observable (cancellable, composable) and an event type the SDK does not know
  * is skipped rather than fatal. It fails like the other operators: `error` becomes `ResponseStreamError`,
  * `response.failed` becomes `ResponseFailedError` and `response.incomplete` becomes `ResponseIncompleteError`
  * (each carries the response); a source that ends without a terminal event errors with
- * `TruncatedStreamError`. Nothing is copied while the response builds up; it holds the response (images
- * included) until `response.completed`.
+ * `TruncatedStreamError`; an event the SDK cannot apply errors with the SDK's `OpenAIError`. Nothing is copied
+ * while the response builds up; it holds the response (images included) until `response.completed`.
  *
  * ```
  * source:  --created--added--delta--done--completed|
