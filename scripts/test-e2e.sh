@@ -31,7 +31,7 @@ step "chromium" install_chromium
 step "build the library" npm run build
 # `npm ci` packs the freshly built library (install-links, see examples/angular/.npmrc).
 step "install the example" in_example npm ci
-step "unit tests of the example" in_example npx ng test --watch=false
+step "unit tests of the example" in_example npm test
 step "type-check the relay" in_example npm run typecheck:relay
 step "build the example" in_example npx ng build --stats-json
 step "end-to-end tests" npx vitest run --config "$root/vitest.e2e.config.ts"
