@@ -81,6 +81,14 @@ async function generate(prompt: string, scenario?: string) {
   return mock.request(index);
 }
 
+/** Waits until the progress line reads exactly `text`. */
+async function statusShows(text: string): Promise<void> {
+  await page
+    .getByTestId('status')
+    .filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .waitFor();
+}
+
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
   expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
@@ -93,7 +101,7 @@ describe('the Angular example, in Chromium', () => {
 
     const final = page.locator('li[data-status="completed"] img');
     await final.waitFor();
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Done: 1 image.');
+    await statusShows('Done: 1 image.');
     // Every progress line the page showed, in order (recorded by a MutationObserver, see `beforeAll`).
     const seen = await page.evaluate(() => (window as unknown as { seen: Seen }).seen);
     expect(seen.lines[0]).toBe('Waiting for the server…');
@@ -127,6 +135,30 @@ describe('the Angular example, in Chromium', () => {
     await page.screenshot({ path: `${results}angular-e2e.png`, fullPage: true });
   });
 
+  it('shows two interleaved images, each as served, in output order', async () => {
+    const request = await generate('Two foxes', 'two-images');
+    await statusShows('Done: 2 images.');
+
+    const served = mock.responses.get((await request.ended).responseId!)!.images;
+    const shown = await page
+      .locator('li[data-status="completed"] img')
+      .evaluateAll((imgs: HTMLImageElement[]) =>
+        Promise.all(
+          imgs.map(async (img) => ({
+            width: img.naturalWidth,
+            height: img.naturalHeight,
+            bytes: Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer())),
+          })),
+        ),
+      );
+    expect(shown).toHaveLength(2);
+    served.forEach((image, i) => {
+      const bytes = Buffer.from(image.b64, 'base64');
+      expect({ width: shown[i]!.width, height: shown[i]!.height }).toEqual(pngSize(bytes));
+      expect(Buffer.from(shown[i]!.bytes).equals(bytes)).toBe(true);
+    });
+  });
+
   it('Cancel during a slow stream closes the connection to the server', async () => {
     const request = await generate('A slow fox', 'slow');
     await page.locator('li[data-status]').first().waitFor();
@@ -136,7 +168,7 @@ describe('the Angular example, in Chromium', () => {
     expect(record.end).toBe('client-closed');
     expect(record.clientClosed).toBe(true);
     expect(record.eventsSent).toBeLessThan(record.eventsPlanned);
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Cancelled.');
+    await statusShows('Cancelled.');
     await expect(page.getByRole('button', { name: 'Generate' }).isEnabled()).resolves.toBe(true);
     await expect(page.locator('li[data-status]').count()).resolves.toBe(0);
   });
