@@ -27,8 +27,9 @@ export class TruncatedStreamError extends RxOpenAIError {
     readonly lastSequenceNumber: number | null,
     options?: ErrorOptions,
   ) {
+    const cause = options?.cause instanceof Error ? ` (${options.cause.message})` : '';
     super(
-      `The response stream ended after ${eventCount} event(s) (last sequence number ${lastSequenceNumber ?? 'none'}) without a terminal event.`,
+      `The response stream ended after ${eventCount} event(s) (last sequence number ${lastSequenceNumber ?? 'none'}) without a terminal event${cause}.`,
       options,
     );
   }

@@ -9,6 +9,8 @@ export interface OperatorHandlers<T> {
   next(this: void, value: T): void;
   /** Runs when the source completes, before the output does; may emit, or throw to error instead. */
   complete?(): void;
+  /** Runs when the source errors: returns the error to pass on (the same or another), or `null` to complete. */
+  recover?(error: unknown): unknown;
 }
 
 /**
@@ -76,6 +78,26 @@ class ChainedObserver<T> extends OperatorObserver<T> {
 
   protected override end(): void {
     this.handlers.complete?.();
+  }
+
+  override error(error: unknown): void {
+    const recover = this.handlers.recover;
+    if (!recover || this.closed) {
+      super.error(error);
+      return;
+    }
+    let outcome: unknown;
+    try {
+      outcome = recover(error);
+    } catch (thrown) {
+      outcome = thrown;
+    }
+    if (outcome !== null) {
+      super.error(outcome);
+      return;
+    }
+    this.unsubscribe();
+    this.destination.complete();
   }
 }
 

@@ -6,8 +6,13 @@ import { isTerminalEvent, sequenceNumberOf } from './events';
 import { operate } from './operate';
 
 /**
- * Passes events through; when the source completes without a terminal event and `wasAborted()` is false,
- * errors with `TruncatedStreamError` instead of completing.
+ * Passes events through, and makes sure a cut stream is never taken for a finished one:
+ * - the source completing without a terminal event, not aborted (`wasAborted()` false), errors with
+ *   `TruncatedStreamError`;
+ * - a network failure (fetch raises a `TypeError`: undici's `terminated`, a browser's `network error`) errors
+ *   with `TruncatedStreamError` too, the original kept as `cause`; other errors (the SDK's `APIError`, a
+ *   `SyntaxError` for a torn frame) pass unchanged;
+ * - any failure after the terminal event completes instead: the response was already whole.
  */
 export function requireTerminalEvent(
   wasAborted: () => boolean,
@@ -25,6 +30,12 @@ export function requireTerminalEvent(
       },
       complete() {
         if (!terminated && !wasAborted()) throw new TruncatedStreamError(count, lastSequenceNumber);
+      },
+      recover(error) {
+        if (terminated) return null;
+        if (error instanceof TypeError)
+          return new TruncatedStreamError(count, lastSequenceNumber, { cause: error });
+        return error;
       },
     };
   });

@@ -105,13 +105,16 @@ describe('faults reach the error callback as typed errors, through the real clie
     expect((result.error as ResponseIncompleteError).reason).toBe('content_filter');
   });
 
-  it('a connection reset mid-body (between frames or mid-frame): the transport error undici raises', async () => {
+  it('a connection reset mid-body (between frames or mid-frame): TruncatedStreamError, the transport error as cause', async () => {
     for (const cut of [{ afterEvents: 4 }, { afterEvents: 4, midFrame: true }, { afterBytes: 3000 }]) {
       const result = await outcome({ cut });
       expect(result.completed).toBe(false);
-      // The SDK does not wrap a body that fails mid-stream: it is fetch's own `TypeError: terminated`.
-      expect(result.error).toBeInstanceOf(TypeError);
-      expect((result.error as TypeError).message).toBe('terminated');
+      // The SDK does not wrap a body that fails mid-stream (fetch's own `TypeError: terminated`); we do.
+      expect(result.error).toBeInstanceOf(TruncatedStreamError);
+      const cause = (result.error as TruncatedStreamError).cause;
+      expect(cause).toBeInstanceOf(TypeError);
+      expect((cause as TypeError).message).toBe('terminated');
+      if (!('afterBytes' in cut)) expect((result.error as TruncatedStreamError).eventCount).toBe(4);
       expect(server.requests.at(-1)!.end).toBe('cut');
     }
   });

@@ -2,7 +2,7 @@ import { BadRequestError, NotFoundError } from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resumeResponse, streamResponse, withFinalImage } from '../../src/index';
+import { resumeResponse, streamResponse, TruncatedStreamError, withFinalImage } from '../../src/index';
 import {
   imageGenerationScenario,
   type MockResponsesServer,
@@ -164,7 +164,7 @@ describe('startMockResponsesServer: background responses', () => {
         complete: () => resolve(null),
       }),
     );
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBeInstanceOf(TruncatedStreamError);
     const id = server.requests[0]!.responseId!;
     const stored = server.responses.get(id)!;
     expect(stored.background).toBe(true);
@@ -215,7 +215,7 @@ describe('startMockResponsesServer: lifecycle', () => {
         complete: () => resolve('completed'),
       }),
     );
-    expect(await ended).toBeInstanceOf(TypeError);
+    expect(await ended).toBeInstanceOf(TruncatedStreamError);
     expect(server.requests[0]!.end).toBe('server-closed');
     expect(server.openConnections).toBe(0);
   });

@@ -130,6 +130,20 @@ describe('fromResponseStream with a controller aborted by the stream itself', ()
       }
     }
     const stream: ResponseEventStream = { controller, [Symbol.asyncIterator]: iterate };
-    await expect(lastValueFrom(fromResponseStream(stream))).rejects.toBe(reset);
+    const error = await lastValueFrom(fromResponseStream(stream)).catch((err: unknown) => err);
+    // A network failure (fetch's TypeError) is a truncation: typed, with the original kept as its cause.
+    expect(error).toBeInstanceOf(TruncatedStreamError);
+    expect(error).toMatchObject({ eventCount: 1, lastSequenceNumber: 0, cause: reset });
+    expect((error as Error).message).toContain('terminated');
+  });
+
+  it('completes when the connection fails after the terminal event: the response was already whole', async () => {
+    const e = createEventFactory();
+    const events = [e.created(), e.completed()];
+    async function* gen(): AsyncGenerator<ResponseStreamEvent> {
+      yield* events;
+      throw new TypeError('terminated');
+    }
+    await expect(lastValueFrom(fromResponseStream(gen()).pipe(toArray()))).resolves.toEqual(events);
   });
 });
