@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MockResponsesServer, startMockResponsesServer } from '../../src/testing/server/index';
 
 const example = fileURLToPath(new URL('../../examples/angular/', import.meta.url));
@@ -32,6 +32,8 @@ let relay: ChildProcess;
 let relayUrl: string;
 let browser: Browser;
 let page: Page;
+/** Uncaught errors and console errors of the page: none are expected. */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mock = await startMockResponsesServer();
@@ -51,7 +53,13 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 900, height: 640 } });
-  page.on('pageerror', (error) => console.error('page error:', error));
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    // Chromium logs a non-2xx answer by itself; the page shows those (tested below).
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageErrors.push(message.text());
+    }
+  });
   // Records every progress line and preview the page shows, so that no state is missed between two looks.
   await page.addInitScript(() => {
     const seen: Seen = { lines: [], previews: [] };
@@ -64,6 +72,10 @@ beforeAll(async () => {
       }
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
+});
+
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
