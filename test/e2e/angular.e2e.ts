@@ -3,6 +3,7 @@
 // first (scripts/test-e2e.sh).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -205,6 +206,37 @@ describe('the Angular example, in Chromium', () => {
     await expect(alert.textContent()).resolves.toBe(
       "The server refused the request: Unknown scenario 'no-such-scenario'.",
     );
+  });
+
+  it('the relay serves the built app and nothing outside it', async () => {
+    // Raw paths, sent as written (fetch would normalize the dots away).
+    const get = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const { hostname, port } = new URL(relayUrl);
+        httpGet({ hostname, port, path }, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        }).on('error', reject);
+      });
+    expect((await get('/some/route')).body).toContain('<app-root');
+    // The app is in examples/angular/dist/angular/browser: three levels up is examples/angular.
+    const up = '..%2f..%2f..%2f';
+    for (const path of [
+      '/../../../package.json',
+      `/${up}package.json`,
+      `/${up}relay%2fserver.ts`,
+      `/%2e%2e/${up}`,
+    ]) {
+      // Either refused, or resolved inside the app (the index page); never the file itself.
+      const { status, body } = await get(path);
+      expect(body).not.toMatch(/"dependencies"|createServer/);
+      expect(status === 404 || body.includes('<app-root')).toBe(true);
+    }
+    expect((await get('/api/generate')).status).toBe(405);
   });
 
   it('bundles a single rxjs, shared by Angular and rxjs-openai', async () => {
