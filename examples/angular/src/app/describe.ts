@@ -55,6 +55,6 @@ export function describeProgress(image: ImageState, index: number, partialImages
     case 'completed':
       return `${name}: done`;
     case 'failed':
-      return `${name}: failed (${image.error ? describeError(image.error) : 'no reason given'})`;
+      return `${name}: failed${image.error instanceof ImageGenerationError && image.error.code ? ` (${image.error.code.replaceAll('_', ' ')})` : ''}`;
   }
 }
