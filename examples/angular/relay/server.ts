@@ -26,7 +26,11 @@ const SCENARIOS: Record<string, MockScenario> = {
   'two-images': { images: 2, interleave: true, delayMs: 100 },
   error: {
     delayMs: 100,
-    errorEvent: { afterEvents: 6, code: 'server_error', message: 'The image service is overloaded. Try again.' },
+    errorEvent: {
+      afterEvents: 6,
+      code: 'server_error',
+      message: 'The image service is overloaded. Try again.',
+    },
   },
   failed: { delayMs: 100, failed: { afterEvents: 6, code: 'server_error', message: 'The model gave up.' } },
   refused: { status: 400, error: { message: 'The prompt was refused.', code: 'invalid_prompt' } },
@@ -66,7 +70,8 @@ const server = createServer((req, res) => {
       else res.destroy();
     });
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { message: 'Use GET.' } });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return sendJson(res, 405, { error: { message: 'Use GET.' } });
   return serveStatic(path, res).catch(() => sendJson(res, 500, { error: { message: 'The relay failed.' } }));
 });
 
@@ -80,7 +85,9 @@ async function generate(req: IncomingMessage, res: ServerResponse): Promise<void
   }
   const prompt = typeof body.prompt === 'string' ? body.prompt.trim() : '';
   if (!prompt || prompt.length > MAX_PROMPT_CHARS) {
-    return sendJson(res, 400, { error: { message: `Write a prompt of 1 to ${MAX_PROMPT_CHARS} characters.` } });
+    return sendJson(res, 400, {
+      error: { message: `Write a prompt of 1 to ${MAX_PROMPT_CHARS} characters.` },
+    });
   }
   const partialImages = [0, 1, 2, 3].includes(body.partialImages as number) ? (body.partialImages as 0) : 2;
   const scenarioName = typeof body.scenario === 'string' ? body.scenario : 'default';
@@ -92,7 +99,9 @@ async function generate(req: IncomingMessage, res: ServerResponse): Promise<void
   const events$ = streamResponse(
     client,
     { model, input: prompt, tools: [{ type: 'image_generation', partial_images: partialImages }] },
-    apiKey ? {} : { headers: { 'x-mock-scenario': JSON.stringify({ ...scenario, partials: partialImages }) } },
+    apiKey
+      ? {}
+      : { headers: { 'x-mock-scenario': JSON.stringify({ ...scenario, partials: partialImages }) } },
   );
   // When the browser goes away (Cancel), this unsubscribes, which aborts the upstream request.
   await pipeServerSentEvents(events$, res, { events: RELAYED_EVENTS });
@@ -112,7 +121,8 @@ const TYPES: Record<string, string> = {
 /** The built app's files; any other path gets `index.html` (the app routes itself). */
 async function serveStatic(path: string, res: ServerResponse): Promise<void> {
   let file = resolve(staticDir, `.${decodeURIComponent(path)}`);
-  if (file !== staticDir && !file.startsWith(staticDir + sep)) return sendJson(res, 404, { error: { message: 'Not found.' } });
+  if (file !== staticDir && !file.startsWith(staticDir + sep))
+    return sendJson(res, 404, { error: { message: 'Not found.' } });
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) file = join(staticDir, 'index.html');
   const index = await stat(file).catch(() => null);
@@ -140,7 +150,8 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
     req.on('end', () => {
       try {
         const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (value && typeof value === 'object' && !Array.isArray(value)) resolveBody(value as Record<string, unknown>);
+        if (value && typeof value === 'object' && !Array.isArray(value))
+          resolveBody(value as Record<string, unknown>);
         else reject(new Error('not an object'));
       } catch (error) {
         reject(error);

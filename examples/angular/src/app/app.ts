@@ -34,7 +34,8 @@ export class App {
 
   protected readonly shown = computed(() => (this.images.hasValue() ? this.images.value() : []));
   protected readonly running = computed(
-    () => this.images.isLoading() || (this.images.status() === 'resolved' && this.finished() !== this.request()),
+    () =>
+      this.images.isLoading() || (this.images.status() === 'resolved' && this.finished() !== this.request()),
   );
   protected readonly error = computed(() => {
     const error = this.images.error();

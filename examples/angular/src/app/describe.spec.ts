@@ -57,6 +57,8 @@ describe('describeProgress', () => {
     expect(describeProgress(image({ status: 'partial', partials: 2 }), 0, 3)).toBe('image 1: partial 2 of 3');
     expect(describeProgress(image({ status: 'completed' }), 0, 3)).toBe('image 1: done');
     const error = new ImageGenerationError('ig_1', 0, 'moderation_blocked', 'Blocked.');
-    expect(describeProgress(image({ status: 'failed', error }), 0, 3)).toBe('image 1: failed (moderation blocked)');
+    expect(describeProgress(image({ status: 'failed', error }), 0, 3)).toBe(
+      'image 1: failed (moderation blocked)',
+    );
   });
 });

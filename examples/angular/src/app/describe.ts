@@ -17,8 +17,10 @@ export function describeError(error: unknown): string {
   if (error instanceof ResponseIncompleteError) {
     return `The generation stopped early${error.reason ? ` (${error.reason.replaceAll('_', ' ')})` : ''}.`;
   }
-  if (error instanceof ImageGenerationError) return `The image could not be made${error.code ? ` (${error.code})` : ''}.`;
-  if (error instanceof TruncatedStreamError) return 'The connection to the server was lost before the image was finished.';
+  if (error instanceof ImageGenerationError)
+    return `The image could not be made${error.code ? ` (${error.code})` : ''}.`;
+  if (error instanceof TruncatedStreamError)
+    return 'The connection to the server was lost before the image was finished.';
   if (error instanceof RelayHttpError) return `The server refused the request: ${httpMessage(error)}`;
   if (error instanceof TypeError) return 'The server could not be reached.';
   return 'Something went wrong.';

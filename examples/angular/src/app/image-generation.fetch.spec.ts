@@ -3,7 +3,12 @@ import { firstValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ResponseStreamError, type ResponseStreamEvent } from 'rxjs-openai';
 import { createEventFactory, imageGenerationScenario } from 'rxjs-openai/testing';
-import { FETCH, type GenerateRequest, IMAGE_EVENTS, ImageGenerationService } from './image-generation.service';
+import {
+  FETCH,
+  type GenerateRequest,
+  IMAGE_EVENTS,
+  ImageGenerationService,
+} from './image-generation.service';
 
 describe('ImageGenerationService requests', () => {
   it('sends the prompt and options to the event source', () => {
