@@ -1,5 +1,5 @@
 // rxjs-openai/testing for browsers: the whole kit except the local server (which needs node:http).
-// Package consumers get this file under the `browser` export condition; keep its exports in step with index.ts.
+// Package consumers get this file under the `browser` export condition; index.ts re-exports all of it.
 
 // Event factories
 export { createEventFactory, type EventFactory } from './events';
@@ -8,6 +8,9 @@ export {
   type FakeCall,
   type FakeEventSource,
   type FakeResponsesClient,
+  type FakeResponsesClientOptions,
+  type FakeRetrieveCall,
+  type FakeRetrieveSource,
   fakeResponsesClient,
 } from './fakeResponsesClient';
 // Marble helpers

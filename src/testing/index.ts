@@ -1,29 +1,7 @@
 // rxjs-openai/testing: the kit for users' own tests (event factories, scenarios, a fake client).
 
-// Event factories
-export { createEventFactory, type EventFactory } from './events';
-// Fake client
-export {
-  type FakeCall,
-  type FakeEventSource,
-  type FakeResponsesClient,
-  type FakeResponsesClientOptions,
-  type FakeRetrieveCall,
-  type FakeRetrieveSource,
-  fakeResponsesClient,
-} from './fakeResponsesClient';
-// Marble helpers
-export { eventMarbles } from './marbles';
-export { SAMPLE_PNGS, type SamplePng } from './samplePngs';
-// Realistic scenarios
-export {
-  type ImageEventOrder,
-  type ImageGenerationEventsOptions,
-  type ImageGenerationScenario,
-  imageGenerationEvents,
-  imageGenerationScenario,
-  type ScenarioImage,
-} from './scenarios';
+// Everything that also runs in browsers: event factories, the fake client, marble helpers, scenarios.
+export * from './browser';
 // Local Responses server (Node only: not in the browser build, see browser.ts)
 export {
   type MockApiError,
