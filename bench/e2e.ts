@@ -10,7 +10,7 @@ import { REALISTIC_IMAGE, renderMockImage } from '../src/testing/server/images';
 import type { MockScenario } from '../src/testing/server/scenario';
 import type { ResponseStreamEvent } from '../src/types';
 import { handMatcher } from './handwritten';
-import { alternate, fmt, fmtRatio, median, ratio, table } from './stats';
+import { alternate, fmt, fmtRatio, median, pairedRatio, table } from './stats';
 
 /** 8 realistic images (~1.5 MB of base64 each) x 3 partials, interleaved, after 5,000 text deltas. */
 export const E2E_SCENARIO: MockScenario = {
@@ -168,9 +168,9 @@ export async function runE2EBench(
       },
       { name: 'SDK helper: responses.stream() + finalResponse()', run: timed(viaSdkHelper) },
     ];
-    const results = await alternate(variants, { rounds: options.rounds ?? 10, warmup: options.warmup ?? 2 });
-    const baseWall = median(results.get(variants[0]!.name)!.map((r) => r.wallMs));
-    const baseCpu = median(results.get(variants[0]!.name)!.map((r) => r.cpuMs));
+    const results = await alternate(variants, { rounds: options.rounds ?? 14, warmup: options.warmup ?? 2 });
+    const baseWall = results.get(variants[0]!.name)!.map((r) => r.wallMs);
+    const baseCpu = results.get(variants[0]!.name)!.map((r) => r.cpuMs);
     const rows = variants.map((v) => {
       const runs = results.get(v.name)!;
       const wallMs = median(runs.map((r) => r.wallMs));
@@ -181,8 +181,14 @@ export async function runE2EBench(
         cpuMs,
         eventsPerSecond: server.eventsPerResponse / (wallMs / 1000),
         mbPerSecond: server.bytesPerResponse / 1024 / 1024 / (wallMs / 1000),
-        wallRatio: ratio(wallMs, baseWall),
-        cpuRatio: ratio(cpuMs, baseCpu),
+        wallRatio: pairedRatio(
+          runs.map((r) => r.wallMs),
+          baseWall,
+        ),
+        cpuRatio: pairedRatio(
+          runs.map((r) => r.cpuMs),
+          baseCpu,
+        ),
       };
     });
     const markdown = table(

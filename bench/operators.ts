@@ -1,30 +1,48 @@
 // Benchmark 2: operator overhead in memory, ns per event, against hand-written loops doing the same work.
+// Two settings: each operator alone in a fresh process (its call sites see only it, as in an app that uses just
+// that operator), and all of them in one process after every variant has run (RxJS's and our shared call
+// sites have seen every operator, as in an app that uses several).
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { filter, from, map, scan } from 'rxjs';
 import { imageStates, ofType, withFinalImage } from '../src/index';
 import type { ResponseStreamEvent } from '../src/types';
 import { syntheticResponse } from './fixtures';
 import { handFinalImages, handImageStates, handMatcher, handOfType } from './handwritten';
-import { alternate, fmt, fmtRatio, median, ratio, spread, table } from './stats';
+import { alternate, fmt, fmtRatio, median, pairedRatio, spread, table } from './stats';
+
+export interface OperatorRow {
+  operator: string;
+  variant: string;
+  nsPerEvent: number;
+  spread: number;
+  ratio: number | null;
+}
 
 export interface OperatorBenchResult {
   readonly eventsPerRun: number;
   readonly responseShape: string;
-  readonly rows: readonly {
-    operator: string;
-    variant: string;
-    nsPerEvent: number;
-    spread: number;
-    ratio: number | null;
-  }[];
+  /** Each group in a fresh process of its own. */
+  readonly alone: readonly OperatorRow[];
+  /** Every group in one process, after every variant has run. */
+  readonly shared: readonly OperatorRow[];
   readonly markdown: string;
 }
 
-/** Runs the operator benchmark: `totalEvents` events per run, as `totalEvents / eventsPerResponse` responses. */
-export async function runOperatorBench(
-  options: { totalEvents?: number; rounds?: number; warmup?: number } = {},
-): Promise<OperatorBenchResult> {
+const SHAPE = { images: 32, partials: 3, textDeltas: 1_737 };
+const GROUPS = 4;
+
+/** Measures the groups `only` (all by default) in this process; `warmAll` first runs every variant. */
+async function measure(options: {
+  totalEvents?: number;
+  rounds?: number;
+  warmup?: number;
+  only?: number;
+  warmAll: boolean;
+}): Promise<{ rows: OperatorRow[]; eventsPerRun: number; responseShape: string }> {
   const totalEvents = options.totalEvents ?? 1_000_000;
-  const shape = { images: 32, partials: 3, textDeltas: 1_737 };
+  const shape = SHAPE;
   const events = syntheticResponse(shape);
   const responses = Math.round(totalEvents / events.length);
   const eventsPerRun = responses * events.length;
@@ -169,37 +187,42 @@ export async function runOperatorBench(
     },
   ];
 
-  // Warm every variant first, so that RxJS's and our shared call sites have seen every operator, as in an
-  // app that uses several: measuring an operator alone, on monomorphic call sites, would flatter it.
-  for (let i = 0; i < (options.warmup ?? 3); i++)
-    for (const group of groups) for (const variant of group.variants) await variant.run();
+  // Shared setting: warm every variant first, so that RxJS's and our shared call sites have seen every
+  // operator, as in an app that uses several.
+  if (options.warmAll)
+    for (let i = 0; i < (options.warmup ?? 3); i++)
+      for (const group of groups) for (const variant of group.variants) await variant.run();
 
-  const rows: OperatorBenchResult['rows'][number][] = [];
-  for (const group of groups) {
+  const rows: OperatorRow[] = [];
+  for (const [index, group] of groups.entries()) {
+    if (options.only !== undefined && index !== options.only) continue;
     const results = await alternate(group.variants, {
-      rounds: options.rounds ?? 15,
+      rounds: options.rounds ?? 25,
       warmup: options.warmup ?? 3,
     });
     const checksums = new Set([...results.values()].map((runs) => runs[0]!.checksum));
     if (checksums.size !== 1) throw new Error(`${group.operator}: variants disagree (${[...checksums]})`);
-    const baseline = median(results.get(group.variants[0]!.name)!.map((r) => r.ns)) / eventsPerRun;
+    const baseline = results.get(group.variants[0]!.name)!.map((r) => r.ns);
     for (const variant of group.variants) {
-      const ns = results.get(variant.name)!.map((r) => r.ns / eventsPerRun);
-      const nsPerEvent = median(ns);
+      const runs = results.get(variant.name)!.map((r) => r.ns);
+      const ns = runs.map((n) => n / eventsPerRun);
       rows.push({
         operator: group.operator,
         variant: variant.name,
-        nsPerEvent,
+        nsPerEvent: median(ns),
         spread: spread(ns),
-        ratio: variant === group.variants[0] ? null : ratio(nsPerEvent, baseline),
+        ratio: variant === group.variants[0] ? null : pairedRatio(runs, baseline),
       });
     }
   }
   if (sink === 0.5) console.log(sink); // keep the checksums alive
-
   const responseShape = `${shape.images} interleaved images x ${shape.partials} partials + ${shape.textDeltas} text deltas = ${events.length} events per response, ${responses} responses (one subscription each)`;
-  const markdown = table(
-    ['operator', 'variant', 'ns/event (median)', 'spread', 'vs hand-written'],
+  return { rows, eventsPerRun, responseShape };
+}
+
+function markdownOf(rows: readonly OperatorRow[]): string {
+  return table(
+    ['operator', 'variant', 'ns/event (median)', 'spread', 'vs hand-written (median of round ratios)'],
     rows.map((r) => [
       r.operator,
       r.variant,
@@ -208,11 +231,51 @@ export async function runOperatorBench(
       r.ratio === null ? 'baseline' : fmtRatio(r.ratio),
     ]),
   );
-  return { eventsPerRun, responseShape, rows, markdown };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await runOperatorBench();
-  console.log(`${result.eventsPerRun} events per run: ${result.responseShape}`);
-  console.log(result.markdown);
+/** Runs the operator benchmark in both settings. */
+export async function runOperatorBench(
+  options: { totalEvents?: number; rounds?: number; warmup?: number } = {},
+): Promise<OperatorBenchResult> {
+  const self = fileURLToPath(import.meta.url);
+  const alone: OperatorRow[] = [];
+  for (let group = 0; group < GROUPS; group++) {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', self, `--group=${group}`],
+      {
+        maxBuffer: 1024 * 1024,
+      },
+    );
+    alone.push(...(JSON.parse(stdout.trim().split('\n').at(-1)!) as OperatorRow[]));
+  }
+  const shared = await measure({ ...options, warmAll: true });
+  const markdown = [
+    '**Each operator alone** (each group in a fresh process):',
+    '',
+    markdownOf(alone),
+    '',
+    '**All operators in one process** (after every variant has run once):',
+    '',
+    markdownOf(shared.rows),
+  ].join('\n');
+  return {
+    eventsPerRun: shared.eventsPerRun,
+    responseShape: shared.responseShape,
+    alone,
+    shared: shared.rows,
+    markdown,
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const group = process.argv.find((arg) => arg.startsWith('--group='));
+  if (group) {
+    const { rows } = await measure({ only: Number(group.slice('--group='.length)), warmAll: false });
+    console.log(JSON.stringify(rows));
+  } else {
+    const result = await runOperatorBench();
+    console.log(`${result.eventsPerRun} events per run: ${result.responseShape}`);
+    console.log(result.markdown);
+  }
 }

@@ -14,6 +14,15 @@ export function ratio(value: number, baseline: number): number {
   return value / baseline;
 }
 
+/**
+ * The median of the round-by-round ratios `values[i] / baselines[i]`: each round's variants ran back to back
+ * under the same machine load, so pairing them cancels most of the load's drift between rounds.
+ */
+export function pairedRatio(values: readonly number[], baselines: readonly number[]): number {
+  if (values.length !== baselines.length) throw new RangeError('pairedRatio needs one baseline per value');
+  return median(values.map((value, i) => ratio(value, baselines[i]!)));
+}
+
 /** The relative spread of a sample: (max - min) / median, to show how noisy a median is. */
 export function spread(values: readonly number[]): number {
   const m = median(values);
