@@ -38,20 +38,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mock = await startMockResponsesServer();
-  relay = spawn(process.execPath, ['relay/server.ts'], {
-    cwd: example,
-    env: { ...process.env, PORT: '0', MOCK_SERVER_URL: mock.url, OPENAI_API_KEY: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  relayUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    relay.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Relay listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    relay.once('exit', (code) => reject(new Error(`The relay exited (${code}) before listening: ${output}`)));
-  });
+  ({ relay, url: relayUrl } = await startRelay({ MOCK_SERVER_URL: mock.url }));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 900, height: 640 } });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -74,6 +61,25 @@ beforeAll(async () => {
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
 });
+
+/** Starts `node relay/server.ts` on a free port, with `env` added; resolves once it listens. */
+async function startRelay(env: Record<string, string>): Promise<{ relay: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['relay/server.ts'], {
+    cwd: example,
+    env: { ...process.env, PORT: '0', OPENAI_API_KEY: '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Relay listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`The relay exited (${code}) before listening: ${output}`)));
+  });
+  return { relay: child, url };
+}
 
 afterEach(() => {
   expect(pageErrors.splice(0)).toEqual([]);
@@ -237,6 +243,23 @@ describe('the Angular example, in Chromium', () => {
       expect(status === 404 || body.includes('<app-root')).toBe(true);
     }
     expect((await get('/api/generate')).status).toBe(405);
+  });
+
+  it('the relay starts its own local server when given none', async () => {
+    const own = await startRelay({});
+    try {
+      const response = await fetch(`${own.url}/api/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'A fox', partialImages: 1 }),
+      });
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const types = [...(await response.text()).matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
+      expect(types.filter((type) => type === 'response.image_generation_call.partial_image')).toHaveLength(1);
+      expect(types.at(-1)).toBe('response.completed');
+    } finally {
+      own.relay.kill('SIGTERM');
+    }
   });
 
   it('bundles a single rxjs, shared by Angular and rxjs-openai', async () => {
