@@ -1,4 +1,4 @@
-import { from, Observable, take } from 'rxjs';
+import { from, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   ImageGenerationError,
@@ -9,6 +9,7 @@ import {
   type ResponseStreamEvent,
 } from '../../src/index';
 import { createEventFactory, imageGenerationScenario, SAMPLE_PNGS } from '../../src/testing/index';
+import { syncFirehose } from '../support/firehose';
 import { testScheduler } from '../support/marbles';
 
 function collect(events: ResponseStreamEvent[]) {
@@ -148,14 +149,8 @@ describe('imageStates', () => {
 
   it('stops a synchronous firehose cut by take', () => {
     const e = createEventFactory();
-    let produced = 0;
-    const firehose = new Observable<ResponseStreamEvent>((subscriber) => {
-      for (let i = 0; i < 100_000 && !subscriber.closed; i++) {
-        produced++;
-        subscriber.next(e.imagePartial('ig_1', 0, i, 'AAAA'));
-      }
-    });
-    firehose.pipe(imageStates(), take(2)).subscribe();
-    expect(produced).toBe(2);
+    const firehose = syncFirehose<ResponseStreamEvent>((i) => e.imagePartial('ig_1', 0, i, 'AAAA'), 100_000);
+    firehose.source.pipe(imageStates(), take(2)).subscribe();
+    expect(firehose.produced).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
-import { Observable, take } from 'rxjs';
+import { take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ofType, type ResponseStreamEvent } from '../../src/index';
 import { createEventFactory } from '../../src/testing/index';
+import { syncFirehose } from '../support/firehose';
 import { testScheduler } from '../support/marbles';
 
 describe('ofType', () => {
@@ -56,14 +57,8 @@ describe('ofType', () => {
   });
 
   it('stops a synchronous firehose cut by take', () => {
-    let produced = 0;
-    const firehose = new Observable<ResponseStreamEvent>((subscriber) => {
-      for (let i = 0; i < 100_000 && !subscriber.closed; i++) {
-        produced++;
-        subscriber.next(i % 2 ? values.d : values.k);
-      }
-    });
-    firehose.pipe(ofType('response.output_text.delta'), take(3)).subscribe();
-    expect(produced).toBe(6);
+    const firehose = syncFirehose<ResponseStreamEvent>((i) => (i % 2 ? values.d : values.k), 100_000);
+    firehose.source.pipe(ofType('response.output_text.delta'), take(3)).subscribe();
+    expect(firehose.produced).toBe(6);
   });
 });

@@ -1,4 +1,4 @@
-import { from, lastValueFrom, Observable, take, toArray } from 'rxjs';
+import { from, lastValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   type OutputText,
@@ -9,6 +9,7 @@ import {
   responseSnapshots,
 } from '../../src/index';
 import { createEventFactory, eventMarbles, imageGenerationScenario } from '../../src/testing/index';
+import { syncFirehose } from '../support/firehose';
 import { testScheduler } from '../support/marbles';
 
 /** A response with a message, an image, then another message: the events the SDK accumulator accepts. */
@@ -122,16 +123,9 @@ describe('outputText', () => {
 
   it('stops a synchronous firehose as soon as take() has what it needs', async () => {
     const e = createEventFactory();
-    let produced = 0;
-    const firehose = new Observable<ResponseStreamEvent>((subscriber) => {
-      for (let i = 0; i < 100_000 && !subscriber.closed; i++) {
-        produced++;
-        subscriber.next(e.textDelta('m', 0, 'x'));
-      }
-      subscriber.complete();
-    });
-    const values = await lastValueFrom(firehose.pipe(outputText(), take(3), toArray()));
+    const firehose = syncFirehose<ResponseStreamEvent>(() => e.textDelta('m', 0, 'x'), 100_000);
+    const values = await lastValueFrom(firehose.source.pipe(outputText(), take(3), toArray()));
     expect(values.map((v) => v.text)).toEqual(['x', 'xx', 'xxx']);
-    expect(produced).toBe(3);
+    expect(firehose.produced).toBe(3);
   });
 });

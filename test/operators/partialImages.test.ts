@@ -1,4 +1,4 @@
-import { from, Observable, take } from 'rxjs';
+import { from, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { type PartialImage, partialImages, type ResponseStreamEvent } from '../../src/index';
 import {
@@ -7,6 +7,7 @@ import {
   imageGenerationScenario,
   SAMPLE_PNGS,
 } from '../../src/testing/index';
+import { syncFirehose } from '../support/firehose';
 import { testScheduler } from '../support/marbles';
 
 type Partial = Extract<ResponseStreamEvent, { type: 'response.image_generation_call.partial_image' }>;
@@ -94,16 +95,10 @@ describe('partialImages', () => {
 
   it('stops a synchronous firehose cut by take', () => {
     const e = createEventFactory();
-    let produced = 0;
-    const firehose = new Observable<ResponseStreamEvent>((subscriber) => {
-      for (let i = 0; i < 100_000 && !subscriber.closed; i++) {
-        produced++;
-        subscriber.next(e.imagePartial('ig_1', 0, i, 'AAAA'));
-      }
-    });
+    const firehose = syncFirehose<ResponseStreamEvent>((i) => e.imagePartial('ig_1', 0, i, 'AAAA'), 100_000);
     const received: number[] = [];
-    firehose.pipe(partialImages(), take(3)).subscribe((p) => received.push(p.index));
+    firehose.source.pipe(partialImages(), take(3)).subscribe((p) => received.push(p.index));
     expect(received).toEqual([0, 1, 2]);
-    expect(produced).toBe(3);
+    expect(firehose.produced).toBe(3);
   });
 });

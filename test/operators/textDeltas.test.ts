@@ -1,7 +1,8 @@
-import { from, lastValueFrom, Observable, take, throwError, toArray } from 'rxjs';
+import { from, lastValueFrom, take, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ResponseFailedError, type ResponseStreamEvent, textDeltas } from '../../src/index';
 import { createEventFactory, eventMarbles, imageGenerationScenario } from '../../src/testing/index';
+import { syncFirehose } from '../support/firehose';
 import { testScheduler } from '../support/marbles';
 
 describe('textDeltas', () => {
@@ -65,16 +66,12 @@ describe('textDeltas', () => {
 
   it('stops a synchronous firehose as soon as take() has what it needs', async () => {
     const e = createEventFactory();
-    let produced = 0;
-    const firehose = new Observable<ResponseStreamEvent>((subscriber) => {
-      for (let i = 0; i < 100_000 && !subscriber.closed; i++) {
-        produced++;
-        subscriber.next(e.textDelta('m', 0, `${i}`));
-      }
-      subscriber.complete();
-    });
-    await expect(lastValueFrom(firehose.pipe(textDeltas(), take(2), toArray()))).resolves.toEqual(['0', '1']);
-    expect(produced).toBe(2);
+    const firehose = syncFirehose<ResponseStreamEvent>((i) => e.textDelta('m', 0, `${i}`), 100_000);
+    await expect(lastValueFrom(firehose.source.pipe(textDeltas(), take(2), toArray()))).resolves.toEqual([
+      '0',
+      '1',
+    ]);
+    expect(firehose.produced).toBe(2);
     await expect(lastValueFrom(throwError(() => new Error('x')).pipe(textDeltas()))).rejects.toThrow('x');
   });
 });

@@ -1,4 +1,4 @@
-import { Observable, take } from 'rxjs';
+import { take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   ResponseFailedError,
@@ -8,6 +8,7 @@ import {
   throwOnFailure,
 } from '../../src/index';
 import { createEventFactory } from '../../src/testing/index';
+import { syncFirehose } from '../support/firehose';
 import { testScheduler } from '../support/marbles';
 
 describe('throwOnFailure', () => {
@@ -89,15 +90,9 @@ describe('throwOnFailure', () => {
 
   it('stops a synchronous firehose cut by take', () => {
     const e = createEventFactory();
-    let produced = 0;
-    const firehose = new Observable<ResponseStreamEvent>((subscriber) => {
-      for (let i = 0; i < 100_000 && !subscriber.closed; i++) {
-        produced++;
-        subscriber.next(e.textDelta('m', 0, 'x'));
-      }
-    });
-    firehose.pipe(throwOnFailure(), take(5)).subscribe();
-    expect(produced).toBe(5);
+    const firehose = syncFirehose<ResponseStreamEvent>(() => e.textDelta('m', 0, 'x'), 100_000);
+    firehose.source.pipe(throwOnFailure(), take(5)).subscribe();
+    expect(firehose.produced).toBe(5);
   });
 });
 

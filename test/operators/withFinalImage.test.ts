@@ -1,4 +1,4 @@
-import { from, Observable, of, take, tap, throwError } from 'rxjs';
+import { from, of, take, tap, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   type FinalImage,
@@ -16,6 +16,7 @@ import {
   imageGenerationScenario,
   SAMPLE_PNGS,
 } from '../../src/testing/index';
+import { syncFirehose } from '../support/firehose';
 import { testScheduler } from '../support/marbles';
 
 type Done = Extract<ResponseStreamEvent, { type: 'response.output_item.done' }>;
@@ -289,18 +290,14 @@ describe('withFinalImage', () => {
 
   it('stops a synchronous firehose as soon as take() has what it needs', () => {
     const e = createEventFactory();
-    let produced = 0;
-    const firehose = new Observable<ResponseStreamEvent>((subscriber) => {
-      for (let i = 0; i < 1_000_000 && !subscriber.closed; i++) {
-        produced++;
-        subscriber.next(e.outputItemDone(e.imageCall({ id: `ig_${i}`, result: 'AAAA' }), i));
-      }
-      subscriber.complete();
-    });
+    const firehose = syncFirehose<ResponseStreamEvent>(
+      (i) => e.outputItemDone(e.imageCall({ id: `ig_${i}`, result: 'AAAA' }), i),
+      1_000_000,
+    );
     const received: string[] = [];
-    firehose.pipe(withFinalImage(), take(2)).subscribe((image) => received.push(image.itemId));
+    firehose.source.pipe(withFinalImage(), take(2)).subscribe((image) => received.push(image.itemId));
     expect(received).toEqual(['ig_0', 'ig_1']);
-    expect(produced).toBe(2);
+    expect(firehose.produced).toBe(2);
   });
 
   it('keeps state per subscription, so one operator instance can be reused', () => {
