@@ -275,7 +275,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(JSON.stringify(rows));
   } else {
     const result = await runOperatorBench();
-    console.log(`${result.eventsPerRun} events per run: ${result.responseShape}`);
-    console.log(result.markdown);
+    if (process.argv.includes('--json')) console.log(JSON.stringify(result));
+    else {
+      console.log(`${result.eventsPerRun} events per run: ${result.responseShape}`);
+      console.log(result.markdown);
+    }
   }
 }
