@@ -261,4 +261,6 @@ ${table(['suite', 'cases', 'faults injected (or kinds of cycle)', 'outcomes', 'f
 }
 
 writeFileSync(out, `${sections.join('\n\n')}\n`);
+// The repository's formatter also formats Markdown (tables aligned): leave the file as it would.
+await promisify(execFile)(join(root, 'node_modules/.bin/biome'), ['format', '--write', out], { cwd: root });
 log(`wrote ${out} (${fmt(totalSeconds, 0)} s)`);
