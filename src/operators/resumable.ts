@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError } from 'openai';
+import { APIConnectionError, APIError } from 'openai/core/error';
 import { type MonoTypeOperatorFunction, Observable, type Observer, Subscription, timer } from 'rxjs';
 import {
   ResumeFailedError,
