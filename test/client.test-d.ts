@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ResponsesClient } from '../src/index';
 import { fakeResponsesClient } from '../src/testing/index';

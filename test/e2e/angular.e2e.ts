@@ -273,4 +273,13 @@ describe('the Angular example, in Chromium', () => {
     expect(inputs.some((path) => path.includes('node_modules/rxjs-openai/'))).toBe(true);
     expect([...rxjsCopies]).toEqual(['node_modules']);
   });
+
+  it("bundles the SDK's SSE decoder, not the whole OpenAI client", async () => {
+    const stats = JSON.parse(await readFile(`${example}dist/angular/browser-stats.json`, 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    const inputs = Object.keys(stats.inputs);
+    expect(inputs).toContain('node_modules/openai/core/streaming.mjs');
+    expect(inputs).not.toContain('node_modules/openai/client.mjs');
+  });
 });
