@@ -5,22 +5,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MockResponsesServer, startMockResponsesServer } from '../../src/testing/server/index';
+import { launchChromium } from './chromium';
 
 const example = fileURLToPath(new URL('../../examples/angular/', import.meta.url));
 const results = fileURLToPath(new URL('../../test-results/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** What the page showed over time. */
 interface Seen {
@@ -39,7 +30,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   mock = await startMockResponsesServer();
   ({ relay, url: relayUrl } = await startRelay({ MOCK_SERVER_URL: mock.url }));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 900, height: 640 } });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   page.on('console', (message) => {

@@ -12,17 +12,7 @@ import type { ImageGenerationCallItem, ResponseStreamEvent } from '../../src/typ
  */
 export const SEED = Number(process.env.RELIABILITY_SEED ?? 20_251_125);
 
-/** A small seeded PRNG (mulberry32) for the fault-injection suites, which do not go through fast-check. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/testing/server/random';
 
 /** Counts of one suite: what was generated, which faults were injected, how the runs ended. */
 export class Tally {

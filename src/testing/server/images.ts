@@ -1,6 +1,7 @@
 // Real PNG images for the local server, encoded with pngjs: a final image and its lower-quality previews,
 // the same bytes for the same seed.
 import { PNG } from 'pngjs';
+import { seededRandom } from './random';
 
 /** The size and grain of the images the local server draws. */
 export interface MockImageSize {
@@ -50,7 +51,7 @@ export function renderMockImage(
   pixelBlock = 1,
 ): string {
   const { width, height } = size;
-  const random = mulberry32(hash(seed, imageIndex));
+  const random = seededRandom(hash(seed, imageIndex));
   const hueA = random() * 360;
   const hueB = (hueA + 90 + random() * 180) % 360;
   const from = hsl(hueA, 0.7, 0.55);
@@ -64,7 +65,7 @@ export function renderMockImage(
   const grid = Math.max(8, Math.round(Math.min(width, height) / (6 + Math.floor(random() * 6))));
   const noise = Math.max(0, Math.min(255, Math.round(size.noise)));
   // The noise has its own generator, so a preview and its final share every shape.
-  const grain = mulberry32(hash(seed ^ 0x5bd1e995, imageIndex));
+  const grain = seededRandom(hash(seed ^ 0x5bd1e995, imageIndex));
 
   const png = new PNG({ width, height, colorType: 2, inputColorType: 2, inputHasAlpha: false });
   const data = Buffer.alloc(width * height * 3);
@@ -131,16 +132,4 @@ function hash(a: number, b: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35);
   h ^= h >>> 15;
   return Math.imul(h, 0x27d4eb2f) >>> 0;
-}
-
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same numbers everywhere. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
