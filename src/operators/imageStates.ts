@@ -15,6 +15,10 @@ import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
  * `response.incomplete`) errors the stream, and so does an image whose bytes never came
  * (`MissingImageError`).
  *
+ * Memory: the list holds each image's latest bytes (its final image once known), so it grows with the number
+ * of images of the response (about one final image each), never with the number of previews. For a
+ * response's final images alone, `withFinalImage()` keeps nothing.
+ *
  * ```
  * source:  --added--generating--partial--done--completed|
  * result:  --[ip]---[gen]-------[p1]-----[ok]-----------|
