@@ -204,7 +204,8 @@ with \`slice\` and one store instead of \`map\` with a closure (55 to about 43 n
 if (memory) {
   const row = (name: string) => memory!.rows.find((r) => r.variant.startsWith(name))!;
   const wfi = row('withFinalImage');
-  const states = row('imageStates');
+  const states = row('imageStates() (3');
+  const perResponse = row('imageStates(), one response');
   const sdk = row('SDK responses.stream');
   sections.push(`## 3. Memory: ${MEMORY_IMAGES} images of 2 MB, each dropped by the consumer
 
@@ -219,6 +220,8 @@ ${memory.markdown}
 - \`imageStates\` grows by ${fmt(states.perImageMB, 2)} MB per image: exactly one final image each, never the previews (3 MB
   per image): the list it emits holds every image's final bytes, which is its job (a UI shows them all).
   Previews are dropped as soon as the next one or the final image replaces them.
+- \`imageStates\` over one response per image (what a UI does: one subscription per generation) grows by
+  ${fmt(perResponse.perImageMB, 2)} MB per image: nothing of a finished response stays in the operator.
 - The SDK helper grows by ${fmt(sdk.perImageMB, 2)} MB per image (two copies of each image) until \`finalResponse()\`.`);
 }
 

@@ -20,6 +20,7 @@ const MARKS = [10, 100, 200];
 export const MEMORY_VARIANTS = {
   'withFinalImage()': 'withFinalImage',
   'imageStates() (3 partials each)': 'imageStates',
+  'imageStates(), one response per image (3 partials each)': 'imageStatesPerResponse',
   'SDK responses.stream() helper (ResponseStream)': 'sdkHelper',
   'SDK Stream, for await, dropping everything (floor)': 'sdkLoop',
 } as const;
@@ -104,6 +105,31 @@ async function measure(variant: VariantId): Promise<Record<number, number>> {
   });
   gc();
   heap[0] = process.memoryUsage().heapUsed;
+
+  if (variant === 'imageStatesPerResponse') {
+    // What a UI does: one subscription per generation (rxResource, a new prompt), each response one image.
+    // Nothing of a finished response may stay behind in the operator.
+    for (let i = 0; i < MEMORY_IMAGES; i++) {
+      const one = lazyEvents({ images: 1, partials: 3, finalBytes: 2 * MB, partialBytes: 1 * MB });
+      const events$ = fromResponseStream(
+        Stream.fromReadableStream<ResponseStreamEvent>(one, new AbortController()),
+      );
+      let done = false;
+      await new Promise<void>((resolve, reject) => {
+        events$.pipe(imageStates()).subscribe({
+          next: (list) => {
+            if (!done && list[0]?.status === 'completed') done = true;
+          },
+          error: reject,
+          complete: resolve,
+        });
+      });
+      if (!done) throw new Error(`response ${i}: no final image`);
+      onImage();
+    }
+    input.cancel().catch(() => undefined);
+    return heap;
+  }
 
   if (variant === 'withFinalImage' || variant === 'imageStates') {
     const stream = Stream.fromReadableStream<ResponseStreamEvent>(input, new AbortController());
