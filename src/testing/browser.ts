@@ -14,6 +14,8 @@ export {
   fakeResponsesClient,
 } from './fakeResponsesClient';
 // Marble helpers
+// UI state fixtures
+export { imageState } from './imageState';
 export { eventMarbles } from './marbles';
 export { SAMPLE_PNGS, type SamplePng } from './samplePngs';
 // Realistic scenarios

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress, describeImage, formatBytes } from '../../scripts/demo/progress';
-import type { ImageState } from '../../src/index';
+import { imageState } from '../../src/testing/index';
 
-const state = (patch: Partial<ImageState>): ImageState => ({
-  itemId: 'ig_1',
-  outputIndex: 0,
-  status: 'in_progress',
-  partials: 0,
-  b64: null,
-  final: null,
-  ...patch,
-});
+const state = imageState;
 const writer = (isTTY: boolean) => {
   const chunks: string[] = [];
   return { out: { isTTY, write: (text: string) => chunks.push(text) }, chunks };

@@ -8,6 +8,7 @@ import {
   fakeResponsesClient,
   imageGenerationEvents,
   imageGenerationScenario,
+  imageState,
   SAMPLE_PNGS,
 } from '../../src/testing/index';
 
@@ -172,5 +173,25 @@ describe('fakeResponsesClient', () => {
     const client = fakeResponsesClient(new Subject<ResponseStreamEvent>());
     streamResponse(client, params).subscribe().unsubscribe();
     expect(client.calls[0]!.aborted).toBe(true);
+  });
+});
+
+describe('imageState', () => {
+  it('is an in-progress image without bytes, with the overrides applied, new each time', () => {
+    expect(imageState()).toEqual({
+      itemId: 'ig_1',
+      outputIndex: 0,
+      status: 'in_progress',
+      partials: 0,
+      b64: null,
+      final: null,
+    });
+    expect(imageState({ itemId: 'ig_2', status: 'partial', partials: 2 })).toMatchObject({
+      itemId: 'ig_2',
+      status: 'partial',
+      partials: 2,
+      b64: null,
+    });
+    expect(imageState()).not.toBe(imageState());
   });
 });

@@ -1,13 +1,12 @@
 import {
   ImageGenerationError,
-  type ImageState,
   RelayHttpError,
   ResponseFailedError,
   ResponseIncompleteError,
   ResponseStreamError,
   TruncatedStreamError,
 } from 'rxjs-openai';
-import { createEventFactory } from 'rxjs-openai/testing';
+import { createEventFactory, imageState } from 'rxjs-openai/testing';
 import { describeError, describeProgress } from './describe';
 
 describe('describeError', () => {
@@ -41,15 +40,7 @@ describe('describeError', () => {
 });
 
 describe('describeProgress', () => {
-  const image = (patch: Partial<ImageState>): ImageState => ({
-    itemId: 'ig_1',
-    outputIndex: 0,
-    status: 'in_progress',
-    partials: 0,
-    b64: null,
-    final: null,
-    ...patch,
-  });
+  const image = imageState;
 
   it('gives each status its line', () => {
     expect(describeProgress(image({}), 0, 3)).toBe('image 1: queued');
