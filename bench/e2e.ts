@@ -6,11 +6,18 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { merge, share } from 'rxjs';
 import { partialImages, streamResponse, withFinalImage } from '../src/index';
-import { REALISTIC_IMAGE, renderMockImage } from '../src/testing/server/images';
-import type { MockScenario } from '../src/testing/server/scenario';
+import { renderMockImage } from '../src/testing/server/images';
+import { imageSizeOf, type MockScenario } from '../src/testing/server/scenario';
 import type { ResponseStreamEvent } from '../src/types';
+import { markedRuns } from './callgrind';
 import { handMatcher } from './handwritten';
-import { alternate, fmt, fmtRatio, median, pairedRatio, table } from './stats';
+import { alternate, fmt, fmtRatio, median, pairedRatio, pairedRatioInterval, table } from './stats';
+
+const fmtInterval = (interval: readonly [number, number] | null) =>
+  interval ? `${interval[0].toFixed(3)}–${interval[1].toFixed(3)}` : 'too few rounds';
+/** The 95% interval of the median round ratio, or `null` with too few rounds for one. */
+const intervalOf = (values: readonly number[], baselines: readonly number[]) =>
+  values.length >= 6 ? pairedRatioInterval(values, baselines) : null;
 
 /** 8 realistic images (~1.5 MB of base64 each) x 3 partials, interleaved, after 5,000 text deltas. */
 export const E2E_SCENARIO: MockScenario = {
@@ -96,6 +103,13 @@ async function viaSdkHelper(client: OpenAI): Promise<Received> {
   return got;
 }
 
+/** The variants, the baseline first. */
+export const E2E_VARIANTS = [
+  { name: 'hand-written `for await` loop over the SDK Stream', run: viaHandWrittenLoop },
+  { name: 'rxjs-openai: streamResponse + share + withFinalImage + partialImages', run: viaRxjsOpenAI },
+  { name: 'SDK helper: responses.stream() + finalResponse()', run: viaSdkHelper },
+] as const;
+
 export interface E2EBenchResult {
   readonly bytesPerResponse: number;
   readonly eventsPerResponse: number;
@@ -107,24 +121,23 @@ export interface E2EBenchResult {
     mbPerSecond: number;
     wallRatio: number;
     cpuRatio: number;
+    /** 95% confidence interval of the median round ratio. */
+    wallRatioInterval: readonly [number, number] | null;
+    cpuRatioInterval: readonly [number, number] | null;
   }[];
   readonly markdown: string;
 }
 
-async function startServerProcess(): Promise<{
+async function startServerProcess(scenario: MockScenario): Promise<{
   child: ChildProcess;
   url: string;
   bytesPerResponse: number;
   eventsPerResponse: number;
 }> {
   const script = fileURLToPath(new URL('./serve.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, JSON.stringify(E2E_SCENARIO), String(SEED)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(scenario), String(SEED)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -136,21 +149,69 @@ async function startServerProcess(): Promise<{
   };
 }
 
+/** The chunk size of the in-memory transport: what a loopback socket read delivers at most. */
+export const MEMORY_CHUNK_BYTES = 64 * 1024;
+
+/** One streamed response's bytes, as the server sends them. */
+async function recordBody(url: string): Promise<Uint8Array> {
+  const response = await fetch(`${url}/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...params, stream: true }),
+  });
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * A `fetch` that answers every request with `body` as a server-sent event stream, in chunks of `chunkBytes`
+ * (each a fresh copy, as bytes off a socket are), read on demand.
+ */
+export function memoryFetch(body: Uint8Array, chunkBytes: number): typeof fetch {
+  return async () => {
+    let offset = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= body.length) return controller.close();
+        controller.enqueue(body.slice(offset, offset + chunkBytes));
+        offset += chunkBytes;
+      },
+    });
+    return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  };
+}
+
 /** Runs the three variants alternately, `rounds` times each after `warmup` rounds. */
 export async function runE2EBench(
-  options: { rounds?: number; warmup?: number } = {},
+  options: {
+    rounds?: number;
+    warmup?: number;
+    variants?: readonly string[];
+    scenario?: MockScenario;
+    /**
+     * `loopback` (default): the server process streams each response over a socket. `memory`: the client's
+     * `fetch` returns the same bytes (recorded once from the server) from memory, in fixed chunks: the same
+     * client code from the SSE decoder up, without the socket and the server's process competing for the CPU.
+     */
+    transport?: 'loopback' | 'memory';
+  } = {},
 ): Promise<E2EBenchResult> {
-  const expected = Array.from({ length: E2E_SCENARIO.images! }, (_, i) =>
-    renderMockImage(SEED, i, REALISTIC_IMAGE, 1),
+  const scenario = options.scenario ?? E2E_SCENARIO;
+  const expected = Array.from({ length: scenario.images! }, (_, i) =>
+    renderMockImage(SEED, i, imageSizeOf(scenario), 1),
   );
-  const server = await startServerProcess();
+  const server = await startServerProcess(scenario);
   try {
-    const client = new OpenAI({ baseURL: server.url, apiKey: 'test', maxRetries: 0 });
+    const client =
+      options.transport === 'memory'
+        ? new OpenAI({
+            baseURL: 'http://in-memory.invalid/v1',
+            apiKey: 'test',
+            maxRetries: 0,
+            fetch: memoryFetch(await recordBody(server.url), MEMORY_CHUNK_BYTES),
+          })
+        : new OpenAI({ baseURL: server.url, apiKey: 'test', maxRetries: 0 });
     const gc = (globalThis as { gc?: () => void }).gc;
     const timed = (run: (client: OpenAI) => Promise<Received>) => async (): Promise<Run> => {
-      // A full collection first (with --expose-gc, as `npm run bench` runs): no variant pays for the garbage of
-      // the one before it (the SDK helper's copies of the response are large).
-      gc?.();
       const cpu = process.cpuUsage();
       const start = performance.now();
       const got = await run(client);
@@ -160,19 +221,23 @@ export async function runE2EBench(
       const finals = [...got.finals.values()];
       if (finals.length !== expected.length || finals.some((b64, i) => b64 !== expected[i]))
         throw new Error('a variant did not receive the served images');
-      if (got.partials !== expected.length * E2E_SCENARIO.partials!)
+      if (got.partials !== expected.length * scenario.partials!)
         throw new Error(`a variant received ${got.partials} previews`);
       return { ...got, wallMs, cpuMs: (used.user + used.system) / 1000 };
     };
-    const variants = [
-      { name: 'hand-written `for await` loop over the SDK Stream', run: timed(viaHandWrittenLoop) },
-      {
-        name: 'rxjs-openai: streamResponse + share + withFinalImage + partialImages',
-        run: timed(viaRxjsOpenAI),
-      },
-      { name: 'SDK helper: responses.stream() + finalResponse()', run: timed(viaSdkHelper) },
-    ];
-    const results = await alternate(variants, { rounds: options.rounds ?? 20, warmup: options.warmup ?? 2 });
+    const variants = E2E_VARIANTS.filter((v) => options.variants?.includes(v.name) ?? true).map((v) => ({
+      name: v.name,
+      run: timed(v.run),
+    }));
+    const warmup = options.warmup ?? 2;
+    const results = await alternate(variants, {
+      rounds: options.rounds ?? 20,
+      warmup,
+      group: 'e2e',
+      // A full collection first (with --expose-gc, as `npm run bench` runs): no variant pays for the garbage of
+      // the one before it (the SDK helper's copies of the response are large).
+      beforeEach: () => gc?.(),
+    });
     const baseWall = results.get(variants[0]!.name)!.map((r) => r.wallMs);
     const baseCpu = results.get(variants[0]!.name)!.map((r) => r.cpuMs);
     const rows = variants.map((v) => {
@@ -190,6 +255,14 @@ export async function runE2EBench(
           baseWall,
         ),
         cpuRatio: pairedRatio(
+          runs.map((r) => r.cpuMs),
+          baseCpu,
+        ),
+        wallRatioInterval: intervalOf(
+          runs.map((r) => r.wallMs),
+          baseWall,
+        ),
+        cpuRatioInterval: intervalOf(
           runs.map((r) => r.cpuMs),
           baseCpu,
         ),
@@ -211,8 +284,8 @@ export async function runE2EBench(
         fmt(r.eventsPerSecond, 0),
         fmt(r.mbPerSecond, 1),
         fmt(r.cpuMs, 1),
-        fmtRatio(r.wallRatio),
-        fmtRatio(r.cpuRatio),
+        `${fmtRatio(r.wallRatio)} (${fmtInterval(r.wallRatioInterval)})`,
+        `${fmtRatio(r.cpuRatio)} (${fmtInterval(r.cpuRatioInterval)})`,
       ]),
     );
     return {
@@ -228,7 +301,23 @@ export async function runE2EBench(
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await runE2EBench();
+  const instructions = process.argv.find((arg) => arg.startsWith('--instructions='));
+  if (instructions) {
+    // Under callgrind (bench/callgrind.ts): few rounds, since counts barely vary; print the runs' labels last.
+    const [rounds, warmup, variants, size] = instructions.slice('--instructions='.length).split(':');
+    await runE2EBench({
+      scenario: { ...E2E_SCENARIO, imageSize: size === 'small' ? 'small' : 'realistic' },
+      // From memory: no socket, so the chunks (and the work they cause) are the same in every run.
+      transport: 'memory',
+      rounds: Number(rounds),
+      warmup: Number(warmup),
+      variants: variants?.split(',').map((index) => E2E_VARIANTS[Number(index)]!.name),
+    });
+    console.log(JSON.stringify(markedRuns()));
+    process.exit(0);
+  }
+  const transport = process.argv.includes('--memory') ? 'memory' : 'loopback';
+  const result = await runE2EBench({ transport });
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
   else {
     console.log(`${result.eventsPerResponse} events, ${result.bytesPerResponse} bytes per response`);

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { filter, from, map, scan } from 'rxjs';
 import { imageStates, ofType, withFinalImage } from '../src/index';
 import type { ResponseStreamEvent } from '../src/types';
+import { markedRuns } from './callgrind';
 import { syntheticResponse } from './fixtures';
 import { handFinalImages, handImageStates, handMatcher, handOfType } from './handwritten';
 import { alternate, fmt, fmtRatio, median, pairedRatio, spread, table } from './stats';
@@ -199,6 +200,7 @@ async function measure(options: {
     const results = await alternate(group.variants, {
       rounds: options.rounds ?? 25,
       warmup: options.warmup ?? 3,
+      group: group.operator,
     });
     const checksums = new Set([...results.values()].map((runs) => runs[0]!.checksum));
     if (checksums.size !== 1) throw new Error(`${group.operator}: variants disagree (${[...checksums]})`);
@@ -270,7 +272,20 @@ export async function runOperatorBench(
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const group = process.argv.find((arg) => arg.startsWith('--group='));
-  if (group) {
+  const instructions = process.argv.find((arg) => arg.startsWith('--instructions='));
+  if (instructions) {
+    // Under callgrind (bench/callgrind.ts): `alone:<group>` or `warm:<group>`, 3 counted rounds after 2 warm-up
+    // rounds (counts barely vary); prints the runs' labels last.
+    const [setting, only, totalEvents] = instructions.slice('--instructions='.length).split(':');
+    await measure({
+      only: Number(only),
+      warmAll: setting === 'warm',
+      rounds: 3,
+      warmup: 2,
+      totalEvents: Number(totalEvents ?? 1_000_000),
+    });
+    console.log(JSON.stringify(markedRuns()));
+  } else if (group) {
     const { rows } = await measure({ only: Number(group.slice('--group='.length)), warmAll: false });
     console.log(JSON.stringify(rows));
   } else {

@@ -1,4 +1,5 @@
 // Statistics and formatting for the benchmarks: medians of alternating rounds, ratios, tables.
+import { marked } from './callgrind';
 
 /** The median of a non-empty list of numbers (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
@@ -23,6 +24,44 @@ export function pairedRatio(values: readonly number[], baselines: readonly numbe
   return median(values.map((value, i) => ratio(value, baselines[i]!)));
 }
 
+/**
+ * A distribution-free confidence interval for the median of `values`: the k-th smallest and the k-th largest
+ * value, with k the largest rank such that fewer than k of n values fall below the true median with a
+ * probability of at most (1 - confidence) / 2 (a Binomial(n, 1/2) tail). Assumes only independent values.
+ *
+ * @throws RangeError with too few values for the confidence asked (at least 6 for 95%).
+ */
+export function medianInterval(values: readonly number[], confidence = 0.95): [low: number, high: number] {
+  const n = values.length;
+  const tail = (1 - confidence) / 2;
+  // P(X <= j) for X ~ Binomial(n, 1/2), accumulated term by term.
+  let term = 0.5 ** n;
+  let cumulative = term;
+  let k = 0;
+  for (let j = 0; j < n && cumulative <= tail; j++) {
+    k = j + 1;
+    term = (term * (n - j)) / (j + 1);
+    cumulative += term;
+  }
+  if (k === 0) throw new RangeError(`${n} values are too few for a ${confidence} interval of the median`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return [sorted[k - 1]!, sorted[n - k]!];
+}
+
+/** {@link medianInterval} of the round-by-round ratios `values[i] / baselines[i]` ({@link pairedRatio}'s). */
+export function pairedRatioInterval(
+  values: readonly number[],
+  baselines: readonly number[],
+  confidence = 0.95,
+): [low: number, high: number] {
+  if (values.length !== baselines.length)
+    throw new RangeError('pairedRatioInterval needs one baseline per value');
+  return medianInterval(
+    values.map((value, i) => ratio(value, baselines[i]!)),
+    confidence,
+  );
+}
+
 /** The relative spread of a sample: (max - min) / median, to show how noisy a median is. */
 export function spread(values: readonly number[]): number {
   const m = median(values);
@@ -44,14 +83,27 @@ export interface Variant<T> {
  */
 export async function alternate<T>(
   variants: readonly Variant<T>[],
-  options: { rounds: number; warmup?: number },
+  options: {
+    rounds: number;
+    warmup?: number;
+    /** The comparison's name, for the instruction counts (bench/callgrind.ts). */
+    group?: string;
+    /** Runs before each run, outside what is measured (e.g. a full GC). */
+    beforeEach?: () => void;
+  },
 ): Promise<Map<string, T[]>> {
   const results = new Map<string, T[]>(variants.map((v) => [v.name, []]));
   const total = (options.warmup ?? 0) + options.rounds;
   for (let round = 0; round < total; round++) {
     for (let k = 0; k < variants.length; k++) {
       const variant = variants[(round + k) % variants.length]!;
-      const result = await variant.run();
+      options.beforeEach?.();
+      const label = {
+        group: options.group ?? '',
+        variant: variant.name,
+        warmup: round < (options.warmup ?? 0),
+      };
+      const result = await marked(label, () => variant.run());
       if (round >= (options.warmup ?? 0)) results.get(variant.name)!.push(result);
     }
   }

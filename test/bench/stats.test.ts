@@ -1,6 +1,16 @@
 // The benchmark harness's statistics: the figures in BENCHMARKS.md are only as right as these.
 import { describe, expect, it } from 'vitest';
-import { alternate, median, pairedRatio, ratio, spread } from '../../bench/stats';
+import { totalOf } from '../../bench/callgrind';
+import { rowsOf } from '../../bench/instructions';
+import {
+  alternate,
+  median,
+  medianInterval,
+  pairedRatio,
+  pairedRatioInterval,
+  ratio,
+  spread,
+} from '../../bench/stats';
 
 describe('bench statistics', () => {
   it('median: the middle value of an odd count, the mean of the two middle values of an even count, unsorted input', () => {
@@ -34,6 +44,91 @@ describe('bench statistics', () => {
   it('spread: (max - min) / median', () => {
     expect(spread([90, 100, 110])).toBeCloseTo(0.2);
     expect(spread([7, 7, 7])).toBe(0);
+  });
+
+  it('medianInterval: the order statistics a Binomial(n, 1/2) tail of at most 2.5% allows, for any order', () => {
+    const ranks = (n: number) => Array.from({ length: n }, (_, i) => n - i); // n, n-1, ..., 1: unsorted input
+    // n = 20: P(X <= 5) = 0.0207 <= 0.025 < P(X <= 6) = 0.0577, so the 6th smallest and the 6th largest.
+    expect(medianInterval(ranks(20))).toEqual([6, 15]);
+    // n = 10: P(X <= 1) = 0.0107 <= 0.025 < P(X <= 2) = 0.0547.
+    expect(medianInterval(ranks(10))).toEqual([2, 9]);
+    // n = 6: P(X = 0) = 1/64 = 0.0156: the extremes; n = 5: 1/32 = 0.031 > 0.025, no interval.
+    expect(medianInterval(ranks(6))).toEqual([1, 6]);
+    expect(() => medianInterval(ranks(5))).toThrow(RangeError);
+    // A looser confidence narrows it: 80% on n = 20 allows P(X <= 6) = 0.0577 <= 0.1 < P(X <= 7) = 0.1316.
+    expect(medianInterval(ranks(20), 0.8)).toEqual([7, 14]);
+  });
+
+  it('medianInterval covers the true median about as often as it claims (seeded simulation)', () => {
+    let state = 12345;
+    const uniform = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    let covered = 0;
+    const trials = 2000;
+    for (let t = 0; t < trials; t++) {
+      const [low, high] = medianInterval(Array.from({ length: 20 }, uniform));
+      if (low <= 0.5 && 0.5 <= high) covered++;
+    }
+    // Exact coverage for n = 20 is 1 - 2 * 0.0207 = 0.9586.
+    expect(covered / trials).toBeGreaterThan(0.94);
+    expect(covered / trials).toBeLessThan(0.975);
+  });
+
+  it('pairedRatioInterval: the interval of the round ratios', () => {
+    const baselines = Array.from({ length: 10 }, () => 100);
+    const values = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110];
+    expect(pairedRatioInterval(values, baselines)).toEqual([1.02, 1.09]);
+    expect(() => pairedRatioInterval([1], [1, 2])).toThrow(RangeError);
+  });
+
+  it('rowsOf (instruction counts): warm-up runs dropped, rounds paired, the median of the round ratios', () => {
+    const run = (variant: string, instructions: number, warmup = false) => ({
+      label: { group: 'g', variant, warmup },
+      instructions,
+    });
+    const rows = rowsOf(
+      'g',
+      'loop',
+      [
+        run('loop', 999, true),
+        run('ours', 1, true),
+        run('loop', 100),
+        run('ours', 110),
+        run('ours', 240), // a round where both doubled
+        run('loop', 200),
+        run('loop', 100),
+        run('ours', 130),
+      ],
+      10,
+    );
+    expect(rows).toEqual([
+      {
+        comparison: 'g',
+        variant: 'loop',
+        instructions: 100,
+        ratio: null,
+        ratioRange: null,
+        extraPerEvent: null,
+      },
+      // Round differences 10, 40, 30: median 30, over 10 events a run.
+      {
+        comparison: 'g',
+        variant: 'ours',
+        instructions: 130,
+        ratio: 1.2,
+        ratioRange: [1.1, 1.3],
+        extraPerEvent: 3,
+      },
+    ]);
+    expect(() => rowsOf('g', 'missing', [run('loop', 1)])).toThrow(/baseline/);
+  });
+
+  it('totalOf: the total of a callgrind dump', () => {
+    expect(totalOf('version: 1\ncmd: node\nevents: Ir\nsummary: 481283671\n\nfn=main\n')).toBe(481283671);
+    expect(totalOf('events: Ir\ntotals: 12\n')).toBe(12);
+    expect(() => totalOf('events: Ir\n')).toThrow(/summary/);
   });
 
   it('alternate: every variant once per round, rotating who goes first, warm-up rounds not kept', async () => {
