@@ -35,6 +35,38 @@ export class TruncatedStreamError extends RxOpenAIError {
   }
 }
 
+/**
+ * An event of the stream could not be parsed (the SDK's `SyntaxError`, kept as `cause`): a frame torn by a
+ * connection that ended in its middle, or one a proxy or relay mangled. The events before it arrived whole;
+ * `resumable()` reconnects after the last of them, like after a truncated stream.
+ *
+ * @example
+ * ```ts
+ * import { MalformedEventError } from 'rxjs-openai';
+ * images$.subscribe({
+ *   error: (e) => {
+ *     if (e instanceof MalformedEventError) console.warn(`event after #${e.lastSequenceNumber} was torn`, e.cause);
+ *   },
+ * });
+ * ```
+ */
+export class MalformedEventError extends RxOpenAIError {
+  override name = 'MalformedEventError';
+  constructor(
+    /** How many events arrived whole before it. */
+    readonly eventCount: number,
+    /** The `sequence_number` of the last event that arrived whole, or `null` if none did. */
+    readonly lastSequenceNumber: number | null,
+    options?: ErrorOptions,
+  ) {
+    const cause = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(
+      `An event after ${eventCount} event(s) (last sequence number ${lastSequenceNumber ?? 'none'}) could not be parsed${cause}`,
+      options,
+    );
+  }
+}
+
 /** An image generation call finished with status `failed` (for example `moderation_blocked`). */
 export class ImageGenerationError extends RxOpenAIError {
   override name = 'ImageGenerationError';

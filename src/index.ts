@@ -3,6 +3,7 @@
 // Errors
 export {
   ImageGenerationError,
+  MalformedEventError,
   MissingImageError,
   RelayHttpError,
   ResponseFailedError,

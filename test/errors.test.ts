@@ -7,6 +7,7 @@ const e = createEventFactory();
 const samples: Error[] = [
   new api.RxOpenAIError('root'),
   new api.TruncatedStreamError(3, 2),
+  new api.MalformedEventError(3, 2, { cause: new SyntaxError('Unexpected end of JSON input') }),
   new api.ImageGenerationError('ig_1', 0, 'moderation_blocked', 'Blocked'),
   new api.ResponseFailedError(e.failed().response),
   new api.ResponseIncompleteError(e.incomplete().response),
@@ -29,5 +30,11 @@ describe('errors', () => {
   it('keeps the cause', () => {
     const cause = new Error('socket');
     expect(new api.TruncatedStreamError(1, null, { cause }).cause).toBe(cause);
+    const torn = new SyntaxError('Unexpected end of JSON input');
+    const malformed = new api.MalformedEventError(4, 3, { cause: torn });
+    expect(malformed.cause).toBe(torn);
+    expect(malformed.message).toBe(
+      'An event after 4 event(s) (last sequence number 3) could not be parsed: Unexpected end of JSON input',
+    );
   });
 });

@@ -1,6 +1,6 @@
 // Internal: not part of the public API, not importable from the package.
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { TruncatedStreamError } from '../errors';
+import { MalformedEventError, TruncatedStreamError } from '../errors';
 import type { ResponseStreamEvent } from '../types';
 import { isTerminalEvent, sequenceNumberOf } from './events';
 import { operate } from './operate';
@@ -10,8 +10,9 @@ import { operate } from './operate';
  * - the source completing without a terminal event, not aborted (`wasAborted()` false), errors with
  *   `TruncatedStreamError`;
  * - a network failure (fetch raises a `TypeError`: undici's `terminated`, a browser's `network error`) errors
- *   with `TruncatedStreamError` too, the original kept as `cause`; other errors (the SDK's `APIError`, a
- *   `SyntaxError` for a torn frame) pass unchanged;
+ *   with `TruncatedStreamError` too, the original kept as `cause`;
+ * - an event the SDK cannot parse (its `SyntaxError`: a torn or mangled frame) errors with
+ *   `MalformedEventError`, the original kept as `cause`; other errors (the SDK's `APIError`) pass unchanged;
  * - any failure after the terminal event completes instead: the response was already whole.
  */
 export function requireTerminalEvent(
@@ -35,6 +36,8 @@ export function requireTerminalEvent(
         if (terminated) return null;
         if (error instanceof TypeError)
           return new TruncatedStreamError(count, lastSequenceNumber, { cause: error });
+        if (error instanceof SyntaxError)
+          return new MalformedEventError(count, lastSequenceNumber, { cause: error });
         return error;
       },
     };

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIError } from 'openai/core/error';
 import { type MonoTypeOperatorFunction, Observable, type Observer, Subscription, timer } from 'rxjs';
 import {
+  MalformedEventError,
   ResumeFailedError,
   ResumeNotPossibleError,
   RxOpenAIError,
@@ -36,8 +37,8 @@ export interface ResumableOptions {
  * Apply it right on the source, `streamResponse(client, { ...params, background: true })`. It remembers the
  * response id (from `response.created`) and the `sequence_number` of the last event it passed on. When the
  * stream fails with a transport error (the SDK's `APIConnectionError`, a connection reset, a frame torn in
- * the middle, an HTTP 5xx on reconnecting) or is truncated (`TruncatedStreamError`), it waits `backoff` and
- * reconnects with {@link resumeResponse}, `starting_after` = that number.
+ * the middle (`MalformedEventError`), an HTTP 5xx on reconnecting) or is truncated (`TruncatedStreamError`),
+ * it waits `backoff` and reconnects with {@link resumeResponse}, `starting_after` = that number.
  *
  * - Events are never duplicated: a replayed event with a `sequence_number` at or below the last one passed
  *   on is dropped. Events are never skipped silently: a jump in the numbers errors with `SequenceGapError`.
@@ -169,11 +170,11 @@ function defaultBackoff(attempt: number): number {
 
 /**
  * Whether a stream's failure is the network's (resume) rather than the API's or ours (pass it on): a
- * truncated stream, the SDK's `APIConnectionError`, an HTTP 5xx, or an error that comes from neither the SDK
- * nor this library (a reset socket's `TypeError: terminated`, a frame torn mid-way).
+ * truncated stream or a torn frame, the SDK's `APIConnectionError`, an HTTP 5xx, or an error that comes from
+ * neither the SDK nor this library (a reset socket's `TypeError: terminated`).
  */
 function isResumable(error: unknown): boolean {
-  if (error instanceof TruncatedStreamError) return true;
+  if (error instanceof TruncatedStreamError || error instanceof MalformedEventError) return true;
   if (error instanceof RxOpenAIError || !(error instanceof Error)) return false;
   if (error instanceof APIConnectionError) return true;
   if (error instanceof APIError) return isServerError(error);

@@ -1,6 +1,7 @@
 import { APIError, InternalServerError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  MalformedEventError,
   ResponseFailedError,
   ResponseIncompleteError,
   streamResponse,
@@ -127,20 +128,26 @@ describe('faults reach the error callback as typed errors, through the real clie
     expect([error.eventCount, error.lastSequenceNumber]).toEqual([7, 6]);
   });
 
-  it('a body that ends cleanly mid-frame: the SDK parses the half frame at the end and throws SyntaxError', async () => {
+  it('a body that ends cleanly mid-frame: the SDK parses the half frame, MalformedEventError keeps its SyntaxError', async () => {
     const result = await outcome({ cut: { afterEvents: 7, mode: 'end', midFrame: true } });
     expect(result.completed).toBe(false);
-    expect(result.error).toBeInstanceOf(SyntaxError);
-    expect((result.error as SyntaxError).message).toBe(
+    expect(result.error).toBeInstanceOf(MalformedEventError);
+    const error = result.error as MalformedEventError;
+    expect([error.eventCount, error.lastSequenceNumber]).toEqual([7, 6]);
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+    expect((error.cause as SyntaxError).message).toBe(
       'Error reading response: malformed server-sent event JSON.',
     );
   });
 
-  it('malformed JSON in a frame: the SDK’s SyntaxError', async () => {
+  it('malformed JSON in a frame: MalformedEventError after the events before it, the SDK’s SyntaxError as cause', async () => {
     const result = await outcome({ malformed: { atEvent: 3 } });
     expect(result.completed).toBe(false);
-    expect(result.error).toBeInstanceOf(SyntaxError);
-    expect((result.error as SyntaxError).message).toBe(
+    expect(result.error).toBeInstanceOf(MalformedEventError);
+    const error = result.error as MalformedEventError;
+    expect([error.eventCount, error.lastSequenceNumber]).toEqual([3, 2]);
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+    expect((error.cause as SyntaxError).message).toBe(
       'Error reading response: malformed server-sent event JSON.',
     );
   });

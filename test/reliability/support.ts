@@ -52,17 +52,15 @@ export class Tally {
 /**
  * The name of an error if it is one of the typed errors a run may end with, else `null`: this library's
  * (`RxOpenAIError` and subclasses), the SDK's (`OpenAIError`, `APIError` and subclasses), RxJS's `TimeoutError`
- * (a stall cut by `timeout()`), and the two errors the SDK lets through unwrapped, with their exact messages:
- * fetch's `TypeError: terminated` (a connection reset mid-body) and the SDK's `SyntaxError` for a frame that
- * is not JSON.
+ * (a stall cut by `timeout()`), and fetch's `TypeError: terminated` (a connection reset mid-body), which the
+ * SDK lets through unwrapped, with its exact message. A bare `SyntaxError` is not one: this library wraps the
+ * SDK's in `MalformedEventError`.
  */
 export function typedErrorName(error: unknown): string | null {
   if (error instanceof RxOpenAIError) return error.name;
   if (error instanceof OpenAIError) return `openai.${error.constructor.name}`;
   if (error instanceof TimeoutError) return 'rxjs.TimeoutError';
   if (error instanceof TypeError && error.message === 'terminated') return 'fetch.TypeError(terminated)';
-  if (error instanceof SyntaxError && error.message.startsWith('Error reading response: malformed'))
-    return 'openai.SyntaxError(malformed)';
   return null;
 }
 
