@@ -66,27 +66,60 @@ function viaRxjsOpenAI(client: OpenAI): Promise<Received> {
   });
 }
 
-/** What a careful user writes by hand: `for await` over the SDK's `Stream`, the same matching. */
-async function viaHandWrittenLoop(client: OpenAI): Promise<Received> {
-  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+/**
+ * The hand-written loop's work on one event (pairing finals, counting previews), as a function: the loop runs
+ * it in `for await`; the decomposition variants run it in `subscribe`. `end()` checks the stream was whole.
+ */
+function handWrittenMatching(got: Received): { push(event: ResponseStreamEvent): void; end(): void } {
   const finished = new Set<string>();
   const matcher = handMatcher((image) => {
     finished.add(image.itemId);
     got.finals.set(image.itemId, image.b64);
   });
   let terminal = false;
+  return {
+    push(event) {
+      if (event.type === 'response.image_generation_call.partial_image' && !finished.has(event.item_id)) {
+        got.partials++;
+        got.partialChars += event.partial_image_b64.length;
+      } else if (event.type === 'response.image_generation_call.completed') finished.add(event.item_id);
+      else if (event.type === 'response.completed') terminal = true;
+      matcher.push(event);
+    },
+    end() {
+      if (!terminal) throw new Error('truncated');
+      matcher.end();
+    },
+  };
+}
+
+/** What a careful user writes by hand: `for await` over the SDK's `Stream`, the same matching. */
+async function viaHandWrittenLoop(client: OpenAI): Promise<Received> {
+  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  const matching = handWrittenMatching(got);
   const stream = await client.responses.create({ ...params, stream: true });
-  for await (const event of stream as AsyncIterable<ResponseStreamEvent>) {
-    if (event.type === 'response.image_generation_call.partial_image' && !finished.has(event.item_id)) {
-      got.partials++;
-      got.partialChars += event.partial_image_b64.length;
-    } else if (event.type === 'response.image_generation_call.completed') finished.add(event.item_id);
-    else if (event.type === 'response.completed') terminal = true;
-    matcher.push(event);
-  }
-  if (!terminal) throw new Error('truncated');
-  matcher.end();
+  for await (const event of stream as AsyncIterable<ResponseStreamEvent>) matching.push(event);
+  matching.end();
   return got;
+}
+
+/** Decomposition: our source, the loop's work in `subscribe`; with `share()` when `shared`. */
+function viaSourceWithHandMatching(shared: boolean) {
+  return (client: OpenAI): Promise<Received> => {
+    const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+    const matching = handWrittenMatching(got);
+    const events$ = streamResponse(client, params);
+    return new Promise((resolve, reject) => {
+      (shared ? events$.pipe(share()) : events$).subscribe({
+        next: (event) => matching.push(event),
+        error: reject,
+        complete: () => {
+          matching.end();
+          resolve(got);
+        },
+      });
+    });
+  };
 }
 
 /** The SDK's helper: `client.responses.stream()` for the previews, `finalResponse()` for the images. */
@@ -108,6 +141,18 @@ export const E2E_VARIANTS = [
   { name: 'hand-written `for await` loop over the SDK Stream', run: viaHandWrittenLoop },
   { name: 'rxjs-openai: streamResponse + share + withFinalImage + partialImages', run: viaRxjsOpenAI },
   { name: 'SDK helper: responses.stream() + finalResponse()', run: viaSdkHelper },
+] as const;
+
+/** Where the pipeline's time goes (run from memory): its source alone, then with `share()`, the loop's work in both. */
+export const E2E_DECOMPOSITION = [
+  {
+    name: 'decomposition: streamResponse, the loop’s matching in subscribe',
+    run: viaSourceWithHandMatching(false),
+  },
+  {
+    name: 'decomposition: streamResponse + share(), the loop’s matching in subscribe',
+    run: viaSourceWithHandMatching(true),
+  },
 ] as const;
 
 export interface E2EBenchResult {
@@ -193,6 +238,8 @@ export async function runE2EBench(
      * client code from the SSE decoder up, without the socket and the server's process competing for the CPU.
      */
     transport?: 'loopback' | 'memory';
+    /** Also run the decomposition variants (`E2E_DECOMPOSITION`). */
+    decompose?: boolean;
   } = {},
 ): Promise<E2EBenchResult> {
   const scenario = options.scenario ?? E2E_SCENARIO;
@@ -225,13 +272,16 @@ export async function runE2EBench(
         throw new Error(`a variant received ${got.partials} previews`);
       return { ...got, wallMs, cpuMs: (used.user + used.system) / 1000 };
     };
-    const variants = E2E_VARIANTS.filter((v) => options.variants?.includes(v.name) ?? true).map((v) => ({
-      name: v.name,
-      run: timed(v.run),
-    }));
+    const all = options.decompose ? [...E2E_VARIANTS, ...E2E_DECOMPOSITION] : E2E_VARIANTS;
+    const variants = all
+      .filter((v) => options.variants?.includes(v.name) ?? true)
+      .map((v) => ({
+        name: v.name,
+        run: timed(v.run),
+      }));
     const warmup = options.warmup ?? 2;
     const results = await alternate(variants, {
-      rounds: options.rounds ?? 20,
+      rounds: options.rounds ?? 30,
       warmup,
       group: 'e2e',
       // A full collection first (with --expose-gc, as `npm run bench` runs): no variant pays for the garbage of
@@ -317,7 +367,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(0);
   }
   const transport = process.argv.includes('--memory') ? 'memory' : 'loopback';
-  const result = await runE2EBench({ transport });
+  const result = await runE2EBench({ transport, decompose: transport === 'memory' });
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
   else {
     console.log(`${result.eventsPerResponse} events, ${result.bytesPerResponse} bytes per response`);

@@ -41,12 +41,14 @@ function streamOf(events: readonly ResponseStreamEvent[]): ResponseEventStream {
 export async function runPipelineCostBench(
   options: { rounds?: number; warmup?: number } = {},
 ): Promise<PipelineCostResult> {
-  const { events } = buildResponse(
+  const { events: built } = buildResponse(
     'resp_bench',
     { model: 'gpt-5' },
     { ...E2E_SCENARIO, seed: SEED },
     renderMockImage,
   );
+  // Parsed from JSON text, as the SDK parses each frame: objects of the shapes JSON.parse gives.
+  const events = built.map((event) => JSON.parse(JSON.stringify(event)) as ResponseStreamEvent);
   // Final images and previews: what the loop and the pipeline each deliver per response.
   const images = E2E_SCENARIO.images! * (1 + E2E_SCENARIO.partials!);
 
