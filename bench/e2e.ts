@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { merge, share } from 'rxjs';
-import { partialImages, streamResponse, withFinalImage } from '../src/index';
+import { partialAndFinalImages, partialImages, streamResponse, withFinalImage } from '../src/index';
 import { renderMockImage } from '../src/testing/server/images';
 import { imageSizeOf, type MockScenario } from '../src/testing/server/scenario';
 import type { ResponseStreamEvent } from '../src/types';
@@ -93,6 +93,26 @@ function handWrittenMatching(got: Received): { push(event: ResponseStreamEvent):
   };
 }
 
+/** Our library, one pass: previews and final images from one operator, no `share()`. */
+function viaOnePass(client: OpenAI): Promise<Received> {
+  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  return new Promise((resolve, reject) => {
+    streamResponse(client, params)
+      .pipe(partialAndFinalImages())
+      .subscribe({
+        next: (image) => {
+          if ('item' in image) got.finals.set(image.itemId, image.b64);
+          else {
+            got.partials++;
+            got.partialChars += image.b64.length;
+          }
+        },
+        error: reject,
+        complete: () => resolve(got),
+      });
+  });
+}
+
 /** What a careful user writes by hand: `for await` over the SDK's `Stream`, the same matching. */
 async function viaHandWrittenLoop(client: OpenAI): Promise<Received> {
   const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
@@ -141,6 +161,7 @@ export const E2E_VARIANTS = [
   { name: 'hand-written `for await` loop over the SDK Stream', run: viaHandWrittenLoop },
   { name: 'rxjs-openai: streamResponse + share + withFinalImage + partialImages', run: viaRxjsOpenAI },
   { name: 'SDK helper: responses.stream() + finalResponse()', run: viaSdkHelper },
+  { name: 'rxjs-openai, one pass: streamResponse + partialAndFinalImages', run: viaOnePass },
 ] as const;
 
 /** Where the pipeline's time goes (run from memory): its source alone, then with `share()`, the loop's work in both. */
@@ -225,7 +246,7 @@ export function memoryFetch(body: Uint8Array, chunkBytes: number): typeof fetch 
   };
 }
 
-/** Runs the three variants alternately, `rounds` times each after `warmup` rounds. */
+/** Runs the variants alternately, `rounds` times each after `warmup` rounds. */
 export async function runE2EBench(
   options: {
     rounds?: number;

@@ -31,6 +31,7 @@ export { imageStates } from './operators/imageStates';
 export { type ImageStateWithUrl, type ObjectUrlsOptions, objectUrls } from './operators/objectUrls';
 export { ofType } from './operators/ofType';
 export { type OutputText, outputText } from './operators/outputText';
+export { partialAndFinalImages } from './operators/partialAndFinalImages';
 export { partialImages } from './operators/partialImages';
 export { responseSnapshots } from './operators/responseSnapshots';
 export { type ResumableOptions, resumable } from './operators/resumable';

@@ -1,7 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import { isImageCall } from '../internal/events';
-import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
 import { operate } from '../internal/operate';
+import { PreviewGate } from '../internal/PreviewGate';
 import type { PartialImage, ResponseStreamEvent } from '../types';
 
 /**
@@ -31,37 +30,13 @@ import type { PartialImage, ResponseStreamEvent } from '../types';
  */
 export function partialImages(): OperatorFunction<ResponseStreamEvent, PartialImage> {
   return operate<ResponseStreamEvent, PartialImage>((subscriber) => {
-    const finished = new Set<string>();
-    const finish = (itemId: string) => {
-      if (finished.size < MAX_IMAGES_PER_RESPONSE) finished.add(itemId);
-    };
+    const gate = new PreviewGate();
     return {
       next(event) {
-        switch (event.type) {
-          case 'response.image_generation_call.partial_image':
-            if (!finished.has(event.item_id)) {
-              subscriber.next({
-                itemId: event.item_id,
-                outputIndex: event.output_index,
-                index: event.partial_image_index,
-                b64: event.partial_image_b64,
-                event,
-              });
-            }
-            return;
-          case 'response.image_generation_call.completed':
-            finish(event.item_id);
-            return;
-          case 'response.output_item.done':
-            if (isImageCall(event.item)) finish(event.item.id);
-            return;
-          case 'response.completed':
-            // Its output holds every image's final item: a preview after it would replace a final image.
-            for (const item of event.response?.output ?? []) if (isImageCall(item)) finish(item.id);
-            return;
-        }
+        const preview = gate.preview(event);
+        if (preview) subscriber.next(preview);
       },
-      teardown: () => finished.clear(),
+      teardown: () => gate.clear(),
     };
   });
 }

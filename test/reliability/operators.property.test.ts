@@ -1,13 +1,14 @@
 // Property tests of the image operators: generated interleavings of several images' events, and generated
 // faults (duplicated, reordered, unknown, missing events, failures), checked against what must come out.
 import fc from 'fast-check';
-import type { Observable } from 'rxjs';
+import { connect, merge, type Observable } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type FinalImage,
   type ImageState,
   imageStates,
   type PartialImage,
+  partialAndFinalImages,
   partialImages,
   RxOpenAIError,
   streamResponse,
@@ -194,6 +195,37 @@ describe(`operators on generated faults (seed ${SEED})`, () => {
   const faultCase = fc.record({
     base: caseArbitrary,
     mutations: fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }),
+  });
+
+  it('partialAndFinalImages: exactly what partialImages and withFinalImage emit merged over one source, in order, ending alike', () => {
+    const anyCase = fc.oneof(
+      caseArbitrary.map((base) => ({ base, mutations: [] as Mutation[] })),
+      faultCase,
+    );
+    check(
+      fc.property(anyCase, ({ base, mutations }) => {
+        faults.cases++;
+        for (const m of mutations) faults.fault(m.kind);
+        const events = mutate(base.events, base.images, mutations);
+        const onePass = runSync(pipeline(events).pipe(partialAndFinalImages()));
+        // The reference: the two operators on one request (`connect` subscribes both before the source runs).
+        const merged = runSync(
+          pipeline(events).pipe(
+            connect((shared) => merge(shared.pipe(withFinalImage()), shared.pipe(partialImages()))),
+          ),
+        );
+        faults.outcome(
+          `partialAndFinalImages:${onePass.errored ? typedErrorName(onePass.error) : 'complete'}`,
+        );
+        expect(onePass.values).toEqual(merged.values);
+        expect([onePass.completed, onePass.errored]).toEqual([merged.completed, merged.errored]);
+        if (merged.errored) {
+          expect(typedErrorName(onePass.error)).toBe(typedErrorName(merged.error));
+          expect((onePass.error as Error).message).toBe((merged.error as Error).message);
+        }
+      }),
+      1_000,
+    );
   });
 
   it('withFinalImage: the right images or the right typed error; never wrong bytes, a duplicate or a silent drop', () => {
