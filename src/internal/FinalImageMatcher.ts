@@ -1,5 +1,6 @@
 // Internal: not part of the public API, not importable from the package.
 import type { ResponseImageGenCallCompletedEvent } from 'openai/resources/responses/responses';
+import type { Subscriber } from 'rxjs';
 import { ImageGenerationError, MissingImageError, RxOpenAIError } from '../errors';
 import type { FinalImage, ImageGenerationCallItem, ResponseStreamEvent } from '../types';
 import { failureOf, isImageCall } from './events';
@@ -27,6 +28,21 @@ export class FinalImageMatcher {
   private readonly settled = new Set<string>();
 
   constructor(private readonly sink: FinalImageSink) {}
+
+  /**
+   * A matcher for an operator's observer: final images go to `destination`, which clears the matcher when it
+   * closes; a failed image is thrown, for the observer's `next` to turn into the output's error.
+   */
+  static emittingTo(destination: Subscriber<FinalImage>): FinalImageMatcher {
+    const matcher = new FinalImageMatcher({
+      final: (image) => destination.next(image),
+      failed: (error) => {
+        throw error;
+      },
+    });
+    destination.add(() => matcher.clear());
+    return matcher;
+  }
 
   /** Feeds one event; throws the typed error for `error`, `response.failed` and `response.incomplete`. */
   push(event: ResponseStreamEvent): void {

@@ -49,18 +49,9 @@ class PartialAndFinalObserver extends OperatorObserver<ResponseStreamEvent> {
 
   constructor(destination: Subscriber<PartialImage | FinalImage>) {
     super(destination);
-    const matcher = new FinalImageMatcher({
-      final: (image) => destination.next(image),
-      failed: (error) => {
-        throw error;
-      },
-    });
-    this.matcher = matcher;
+    this.matcher = FinalImageMatcher.emittingTo(destination);
     const gate = this.gate;
-    destination.add(() => {
-      matcher.clear();
-      gate.clear();
-    });
+    destination.add(() => gate.clear());
   }
 
   next(event: ResponseStreamEvent): void {

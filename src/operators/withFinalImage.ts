@@ -56,14 +56,7 @@ class FinalImageObserver extends OperatorObserver<ResponseStreamEvent> {
 
   constructor(destination: Subscriber<FinalImage>) {
     super(destination);
-    const matcher = new FinalImageMatcher({
-      final: (image) => destination.next(image),
-      failed: (error) => {
-        throw error;
-      },
-    });
-    this.matcher = matcher;
-    destination.add(() => matcher.clear());
+    this.matcher = FinalImageMatcher.emittingTo(destination);
   }
 
   next(event: ResponseStreamEvent): void {
