@@ -180,11 +180,11 @@ as an upper bound on this small-image response (the harshest case: the less deco
 pipeline weighs), not as the cost at realistic sizes.`;
 }
 
-/** The source's share of the time, in words: a cost, or none (it may be faster than `for await`). */
-function sourceCost(ratio: number): string {
-  return ratio > 1
-    ? `costs about ${fmt((ratio - 1) * 100, 1)}%`
-    : `costs nothing measurable (${fmt((1 - ratio) * 100, 1)}% less than the loop: its read loop is compiled once for every stream, see \`pump\` in \`fromResponseStream\`)`;
+/** A step's share of the time, in words: `ratio` over `before` (both vs the loop), within 1% is nothing measurable. */
+function stepCost(ratio: number, before: number): string {
+  const step = ratio - before;
+  if (Math.abs(step) < 0.01) return 'nothing measurable';
+  return step > 0 ? `about ${fmt(step * 100, 1)}%` : `${fmt(-step * 100, 1)}% less (within this run's noise)`;
 }
 
 /** Where the end-to-end pipeline's time goes, from the decomposition rows of the in-memory run. */
@@ -196,8 +196,9 @@ function decompositionNotes(): string {
   if (!source || !shared || !full || !pipelineCost) return '';
   return `**Where the difference goes** (the decomposition rows, from memory): the loop's own work run in \`subscribe\`
 behind our source alone is ${fmtRatio(source.wallRatio)} the loop's wall time; behind our source and \`share()\`, ${fmtRatio(shared.wallRatio)}; the
-whole pipeline, ${fmtRatio(full.wallRatio)}. So the source ${sourceCost(source.wallRatio)}, RxJS's \`share()\` (which the pipeline
-needs to feed one request to two operators) about ${fmt((shared.wallRatio - source.wallRatio) * 100, 1)}%, and the two operators with \`merge\` the rest.
+whole pipeline, ${fmtRatio(full.wallRatio)}. So our source adds ${stepCost(source.wallRatio, 1)} to the loop's time, RxJS's \`share()\` (which the
+pipeline needs to feed one request to two operators) ${stepCost(shared.wallRatio, source.wallRatio)}, and the two operators with \`merge\` ${stepCost(full.wallRatio, shared.wallRatio)}.
+The intervals of the rows above tell how much of this is the machine's noise.
 Timed in a tight loop (below), the same hand-offs cost nanoseconds; between the SDK's reads of a real stream
 they cost more. Why, we have not established: the likely reason is that V8's caches (of property lookups
 and of the CPU), shared with the SDK's decoding in between, are cold at every hand-off. A user who needs only
