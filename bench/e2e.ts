@@ -157,7 +157,7 @@ async function viaSdkHelper(client: OpenAI): Promise<Received> {
 }
 
 /** The variants, the baseline first. */
-export const E2E_VARIANTS = [
+const E2E_VARIANTS = [
   { name: 'hand-written `for await` loop over the SDK Stream', run: viaHandWrittenLoop },
   { name: 'rxjs-openai: streamResponse + share + withFinalImage + partialImages', run: viaRxjsOpenAI },
   { name: 'SDK helper: responses.stream() + finalResponse()', run: viaSdkHelper },
@@ -165,7 +165,7 @@ export const E2E_VARIANTS = [
 ] as const;
 
 /** Where the pipeline's time goes (run from memory): its source alone, then with `share()`, the loop's work in both. */
-export const E2E_DECOMPOSITION = [
+const E2E_DECOMPOSITION = [
   {
     name: 'decomposition: streamResponse, the loop’s matching in subscribe',
     run: viaSourceWithHandMatching(false),
@@ -216,7 +216,7 @@ async function startServerProcess(scenario: MockScenario): Promise<{
 }
 
 /** The chunk size of the in-memory transport: what a loopback socket read delivers at most. */
-export const MEMORY_CHUNK_BYTES = 64 * 1024;
+const MEMORY_CHUNK_BYTES = 64 * 1024;
 
 /** One streamed response's bytes, as the server sends them. */
 async function recordBody(url: string): Promise<Uint8Array> {
@@ -232,7 +232,7 @@ async function recordBody(url: string): Promise<Uint8Array> {
  * A `fetch` that answers every request with `body` as a server-sent event stream, in chunks of `chunkBytes`
  * (each a fresh copy, as bytes off a socket are), read on demand.
  */
-export function memoryFetch(body: Uint8Array, chunkBytes: number): typeof fetch {
+function memoryFetch(body: Uint8Array, chunkBytes: number): typeof fetch {
   return async () => {
     let offset = 0;
     const stream = new ReadableStream<Uint8Array>({
