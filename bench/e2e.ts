@@ -10,7 +10,7 @@ import { renderMockImage } from '../src/testing/server/images';
 import { imageSizeOf, type MockScenario } from '../src/testing/server/scenario';
 import type { ResponseStreamEvent } from '../src/types';
 import { markedRuns } from './callgrind';
-import { handMatcher } from './handwritten';
+import { handWrittenMatching, nothingReceived, type Received } from './handwritten';
 import { alternate, fmt, fmtRatio, median, pairedRatio, pairedRatioInterval, table } from './stats';
 
 const fmtInterval = (interval: readonly [number, number] | null) =>
@@ -27,14 +27,8 @@ export const E2E_SCENARIO: MockScenario = {
   interleave: true,
   textDeltas: 5_000,
 };
-const SEED = 7;
-
-/** What a run received: the final images' bytes in item order, and the number and size of the previews. */
-interface Received {
-  finals: Map<string, string>;
-  partials: number;
-  partialChars: number;
-}
+/** The seed of the served images. */
+export const E2E_SEED = 7;
 
 interface Run extends Received {
   wallMs: number;
@@ -49,7 +43,7 @@ const params = {
 
 /** Our library: one shared request, final images and previews from it. */
 function viaRxjsOpenAI(client: OpenAI): Promise<Received> {
-  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  const got = nothingReceived();
   return new Promise((resolve, reject) => {
     const events$ = streamResponse(client, params).pipe(share());
     merge(events$.pipe(withFinalImage()), events$.pipe(partialImages())).subscribe({
@@ -66,36 +60,9 @@ function viaRxjsOpenAI(client: OpenAI): Promise<Received> {
   });
 }
 
-/**
- * The hand-written loop's work on one event (pairing finals, counting previews), as a function: the loop runs
- * it in `for await`; the decomposition variants run it in `subscribe`. `end()` checks the stream was whole.
- */
-function handWrittenMatching(got: Received): { push(event: ResponseStreamEvent): void; end(): void } {
-  const finished = new Set<string>();
-  const matcher = handMatcher((image) => {
-    finished.add(image.itemId);
-    got.finals.set(image.itemId, image.b64);
-  });
-  let terminal = false;
-  return {
-    push(event) {
-      if (event.type === 'response.image_generation_call.partial_image' && !finished.has(event.item_id)) {
-        got.partials++;
-        got.partialChars += event.partial_image_b64.length;
-      } else if (event.type === 'response.image_generation_call.completed') finished.add(event.item_id);
-      else if (event.type === 'response.completed') terminal = true;
-      matcher.push(event);
-    },
-    end() {
-      if (!terminal) throw new Error('truncated');
-      matcher.end();
-    },
-  };
-}
-
 /** Our library, one pass: previews and final images from one operator, no `share()`. */
 function viaOnePass(client: OpenAI): Promise<Received> {
-  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  const got = nothingReceived();
   return new Promise((resolve, reject) => {
     streamResponse(client, params)
       .pipe(partialAndFinalImages())
@@ -115,7 +82,7 @@ function viaOnePass(client: OpenAI): Promise<Received> {
 
 /** What a careful user writes by hand: `for await` over the SDK's `Stream`, the same matching. */
 async function viaHandWrittenLoop(client: OpenAI): Promise<Received> {
-  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  const got = nothingReceived();
   const matching = handWrittenMatching(got);
   const stream = await client.responses.create({ ...params, stream: true });
   for await (const event of stream as AsyncIterable<ResponseStreamEvent>) matching.push(event);
@@ -126,7 +93,7 @@ async function viaHandWrittenLoop(client: OpenAI): Promise<Received> {
 /** Decomposition: our source, the loop's work in `subscribe`; with `share()` when `shared`. */
 function viaSourceWithHandMatching(shared: boolean) {
   return (client: OpenAI): Promise<Received> => {
-    const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+    const got = nothingReceived();
     const matching = handWrittenMatching(got);
     const events$ = streamResponse(client, params);
     return new Promise((resolve, reject) => {
@@ -144,7 +111,7 @@ function viaSourceWithHandMatching(shared: boolean) {
 
 /** The SDK's helper: `client.responses.stream()` for the previews, `finalResponse()` for the images. */
 async function viaSdkHelper(client: OpenAI): Promise<Received> {
-  const got: Received = { finals: new Map(), partials: 0, partialChars: 0 };
+  const got = nothingReceived();
   const stream = client.responses.stream(params);
   stream.on('response.image_generation_call.partial_image', (event) => {
     got.partials++;
@@ -201,9 +168,13 @@ async function startServerProcess(scenario: MockScenario): Promise<{
   eventsPerResponse: number;
 }> {
   const script = fileURLToPath(new URL('./serve.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(scenario), String(SEED)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, JSON.stringify(scenario), String(E2E_SEED)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -265,7 +236,7 @@ export async function runE2EBench(
 ): Promise<E2EBenchResult> {
   const scenario = options.scenario ?? E2E_SCENARIO;
   const expected = Array.from({ length: scenario.images! }, (_, i) =>
-    renderMockImage(SEED, i, imageSizeOf(scenario), 1),
+    renderMockImage(E2E_SEED, i, imageSizeOf(scenario), 1),
   );
   const server = await startServerProcess(scenario);
   try {

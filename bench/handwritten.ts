@@ -166,3 +166,42 @@ export function handImageStates(
   }
   matcher.end();
 }
+
+/** What a run received: the final images' bytes in item order, and the number and size of the previews. */
+export interface Received {
+  finals: Map<string, string>;
+  partials: number;
+  partialChars: number;
+}
+
+/** Nothing received yet. */
+export function nothingReceived(): Received {
+  return { finals: new Map(), partials: 0, partialChars: 0 };
+}
+
+/**
+ * The hand-written loop's work on one event (pairing finals, counting previews), as a function: the loop runs
+ * it in `for await`; the end-to-end decomposition variants run it in `subscribe`. `end()` checks the stream was whole.
+ */
+export function handWrittenMatching(got: Received): { push(event: ResponseStreamEvent): void; end(): void } {
+  const finished = new Set<string>();
+  const matcher = handMatcher((image) => {
+    finished.add(image.itemId);
+    got.finals.set(image.itemId, image.b64);
+  });
+  let terminal = false;
+  return {
+    push(event) {
+      if (event.type === 'response.image_generation_call.partial_image' && !finished.has(event.item_id)) {
+        got.partials++;
+        got.partialChars += event.partial_image_b64.length;
+      } else if (event.type === 'response.image_generation_call.completed') finished.add(event.item_id);
+      else if (event.type === 'response.completed') terminal = true;
+      matcher.push(event);
+    },
+    end() {
+      if (!terminal) throw new Error('truncated');
+      matcher.end();
+    },
+  };
+}

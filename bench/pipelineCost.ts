@@ -7,11 +7,10 @@ import { fromResponseStream, partialImages, withFinalImage } from '../src/index'
 import { renderMockImage } from '../src/testing/server/images';
 import { buildResponse } from '../src/testing/server/scenario';
 import type { ResponseEventStream, ResponseStreamEvent } from '../src/types';
-import { E2E_SCENARIO } from './e2e';
-import { handMatcher } from './handwritten';
+import { E2E_SCENARIO, E2E_SEED } from './e2e';
+import { handWrittenMatching, nothingReceived } from './handwritten';
 import { alternate, fmt, fmtRatio, median, pairedRatio, table } from './stats';
 
-const SEED = 7;
 /** Responses per timed run (one run is too short to time well). */
 const RESPONSES_PER_RUN = 20;
 
@@ -44,7 +43,7 @@ export async function runPipelineCostBench(
   const { events: built } = buildResponse(
     'resp_bench',
     { model: 'gpt-5' },
-    { ...E2E_SCENARIO, seed: SEED },
+    { ...E2E_SCENARIO, seed: E2E_SEED },
     renderMockImage,
   );
   // Parsed from JSON text, as the SDK parses each frame: objects of the shapes JSON.parse gives.
@@ -53,23 +52,11 @@ export async function runPipelineCostBench(
   const images = E2E_SCENARIO.images! * (1 + E2E_SCENARIO.partials!);
 
   const loop = async (): Promise<number> => {
-    let received = 0;
-    const finished = new Set<string>();
-    const matcher = handMatcher((image) => {
-      finished.add(image.itemId);
-      received++;
-    });
-    let terminal = false;
-    for await (const event of streamOf(events)) {
-      if (event.type === 'response.image_generation_call.partial_image' && !finished.has(event.item_id))
-        received++;
-      else if (event.type === 'response.image_generation_call.completed') finished.add(event.item_id);
-      else if (event.type === 'response.completed') terminal = true;
-      matcher.push(event);
-    }
-    if (!terminal) throw new Error('truncated');
-    matcher.end();
-    return received;
+    const got = nothingReceived();
+    const matching = handWrittenMatching(got);
+    for await (const event of streamOf(events)) matching.push(event);
+    matching.end();
+    return got.finals.size + got.partials;
   };
   // Every event, and nothing done with it: the floor of the Observable source.
   const source = (): Promise<number> =>
