@@ -10,8 +10,8 @@ import type { FinalImage, PartialImage, ResponseStreamEvent } from '../types';
  * the events.
  *
  * Use it where you want both from one request: it needs no `share()` to feed one request to two operators,
- * and that saves the cost of RxJS handing every event to two chains (about 6% of a whole response's time,
- * `BENCHMARKS.md`). Tell the two apart with `'item' in image` (a {@link FinalImage} has its output item, a
+ * and that saves the cost of RxJS handing every event to two chains (a few percent of a whole response's
+ * time: `BENCHMARKS.md`, section 1). Tell the two apart with `'item' in image` (a {@link FinalImage} has its output item, a
  * {@link PartialImage} its event), which TypeScript narrows on.
  *
  * ```
