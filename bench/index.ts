@@ -151,19 +151,22 @@ round run back to back, under the same load): below 1 is faster, above 1 slower.
 | load average (1 min) | ${fmt(loadBefore[0]!, 2)} at the start, ${fmt(loadAfter[0]!, 2)} at the end (the machine is shared: expect noise) |
 | duration | ${fmt(totalSeconds, 0)} s |`);
 
-/** `; 1.25x in instructions` for the instruction-count row of `comparison` (by prefix), if counted. */
-function instructionRatio(comparison: string): string {
-  const row = instructions?.rows.find(
+/** The counted row of `comparison` (by prefix) that is not a baseline nor the naive variant, if counted. */
+function instructionRow(comparison: string) {
+  return instructions?.rows.find(
     (r) => r.comparison.startsWith(comparison) && r.ratio !== null && !r.variant.startsWith('naive'),
   );
+}
+
+/** `; 1.25x in instructions` for the counted row of `comparison`, if any. */
+function instructionRatio(comparison: string): string {
+  const row = instructionRow(comparison);
   return row ? `; ${fmtRatio(row.ratio!)} in instructions` : '';
 }
 
-/** `, 73 instructions` per event more than the baseline, for the row of `comparison` (by prefix), if counted. */
+/** `, 73 instructions` per event more than the baseline, for the counted row of `comparison`, if any. */
 function instructionExtra(comparison: string): string {
-  const row = instructions?.rows.find(
-    (r) => r.comparison.startsWith(comparison) && r.extraPerEvent !== null && !r.variant.startsWith('naive'),
-  );
+  const row = instructionRow(comparison);
   return row ? `, ${fmt(row.extraPerEvent!, 0)} instructions` : '';
 }
 
