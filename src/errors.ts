@@ -67,6 +67,36 @@ export class MalformedEventError extends RxOpenAIError {
   }
 }
 
+/**
+ * The stream went silent: no event (the API's `keepalive` events count) arrived for `idleMs` milliseconds
+ * after the response's headers. The request is aborted; `resumable()` reconnects as after a dropped
+ * connection. The SDK's own `timeout` covers only the wait for the headers, so without this a connection
+ * that stalls mid-body would wait forever.
+ *
+ * @example
+ * ```ts
+ * import { StreamIdleError, streamResponse } from 'rxjs-openai';
+ * streamResponse(client, params, { idleTimeout: 60_000 }).subscribe({
+ *   error: (e) => e instanceof StreamIdleError && console.warn(`silent for ${e.idleMs} ms`),
+ * });
+ * ```
+ */
+export class StreamIdleError extends RxOpenAIError {
+  override name = 'StreamIdleError';
+  constructor(
+    /** The idle timeout that ran out, in milliseconds. */
+    readonly idleMs: number,
+    /** How many events arrived before the silence. */
+    readonly eventCount: number,
+    /** The `sequence_number` of the last event that arrived, or `null` if none did. */
+    readonly lastSequenceNumber: number | null,
+  ) {
+    super(
+      `The response stream was silent for ${idleMs} ms after ${eventCount} event(s) (last sequence number ${lastSequenceNumber ?? 'none'}).`,
+    );
+  }
+}
+
 /** An image generation call finished with status `failed` (for example `moderation_blocked`). */
 export class ImageGenerationError extends RxOpenAIError {
   override name = 'ImageGenerationError';

@@ -14,6 +14,7 @@ export {
   type ResumeNotPossibleReason,
   RxOpenAIError,
   SequenceGapError,
+  StreamIdleError,
   TruncatedStreamError,
 } from './errors';
 // Images

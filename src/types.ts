@@ -75,9 +75,21 @@ export interface ImageState {
   readonly error?: Error;
 }
 
-/** The request options `client.responses.create` takes (`signal`, `timeout`, `headers`, ...). */
+/**
+ * The request options `client.responses.create` takes (`signal`, `timeout`, `headers`, ...), and this
+ * library's `idleTimeout`, which is not sent to the SDK.
+ */
 export interface StreamRequestOptions {
+  /**
+   * Your own abort signal: when it aborts, the source errors with the SDK's `APIUserAbortError` and the
+   * request is aborted (unsubscribing, by contrast, ends silently).
+   */
   signal?: AbortSignal | null | undefined;
+  /**
+   * Milliseconds without an event (the API's `keepalive` events count) once the response has started, before
+   * the source errors with `StreamIdleError` and aborts the request. Default 120000; `0` turns it off.
+   */
+  idleTimeout?: number | undefined;
   [option: string]: unknown;
 }
 

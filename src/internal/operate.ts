@@ -1,5 +1,7 @@
 // Internal: not part of the public API, not importable from the package.
 import { Observable, type Observer, type OperatorFunction, type Subscriber, Subscription } from 'rxjs';
+import type { ResponseStreamEvent } from '../types';
+import { ResponseBoundary } from './ResponseBoundary';
 
 /**
  * The callbacks of a stateful operator; any of them may throw, which errors the output. `next` is called as
@@ -116,4 +118,32 @@ export function operate<T, R>(
       const observer = new ChainedObserver<T>(subscriber, handlers);
       source.subscribe(observer);
     });
+}
+
+/**
+ * Builds a stateful operator over response events whose state belongs to one response: `init` runs at
+ * subscription and again whenever a new response begins in the same subscription (see
+ * {@link ResponseBoundary}), after the previous response's `teardown`. Only the current response's
+ * `complete` runs when the source completes, so what an abandoned response left unfinished is dropped, and
+ * every cap counts per response.
+ */
+export function operatePerResponse<R>(
+  init: (subscriber: Subscriber<R>) => OperatorHandlers<ResponseStreamEvent> & { teardown?(): void },
+): OperatorFunction<ResponseStreamEvent, R> {
+  return operate<ResponseStreamEvent, R>((subscriber) => {
+    const boundary = new ResponseBoundary();
+    let current = init(subscriber);
+    return {
+      next(event) {
+        if (boundary.starts(event)) {
+          current.teardown?.();
+          current = init(subscriber);
+        }
+        current.next(event);
+      },
+      complete: () => current.complete?.(),
+      recover: (error) => (current.recover ? current.recover(error) : error),
+      teardown: () => current.teardown?.(),
+    };
+  });
 }

@@ -1,29 +1,28 @@
 // Internal: not part of the public API, not importable from the package.
 import { from, type InteropObservable, Observable, observable as observableSymbol, tap } from 'rxjs';
 import { fromResponseStream } from '../sources/fromResponseStream';
-import type { ResponseEventStream, ResponseStreamEvent } from '../types';
+import type { ResponseEventStream, ResponseStreamEvent, StreamRequestOptions } from '../types';
+import { failOnCallerAbort } from './failOnCallerAbort';
+import { idleTimeout, idleTimeoutMs } from './idleTimeout';
 import { requireTerminalEvent } from './requireTerminalEvent';
 
 /**
  * The request plumbing shared by `streamResponse` and `resumeResponse`: one request per subscription, sent by
- * `send` with an `AbortSignal` that unsubscribing aborts at once. The caller's own `signal` aborts it too, and
- * ends the Observable quietly (before the request, nothing is sent). A request that fails errors the
- * Observable with the SDK's error, unless it was aborted. Events are emitted as {@link fromResponseStream}
- * emits them (a stream without a terminal event errors with `TruncatedStreamError`).
+ * `send` with the SDK's request options (ours taken out) and an `AbortSignal` of our own, which only
+ * unsubscribing aborts; "was it us" is decided from that controller alone, never from the SDK's. The caller's
+ * `signal` errors the Observable with `APIUserAbortError` (before the request, nothing is sent), which
+ * unsubscribes and so aborts. A request that fails errors with the SDK's error. Events are emitted as
+ * {@link fromResponseStream} emits them: a stream that ends without a terminal event, however it ends, errors
+ * with `TruncatedStreamError`, and one silent for the idle timeout with `StreamIdleError`.
  */
 export function requestStream(
-  send: (signal: AbortSignal) => PromiseLike<ResponseEventStream>,
-  callerSignal: AbortSignal | null | undefined,
+  send: (requestOptions: Record<string, unknown>) => PromiseLike<ResponseEventStream>,
+  options: StreamRequestOptions | undefined,
 ): Observable<ResponseStreamEvent> {
-  return new Observable<ResponseStreamEvent>((subscriber) => {
+  const { signal: callerSignal, idleTimeout: idleOption, ...sdkOptions } = options ?? {};
+  const idleMs = idleTimeoutMs(idleOption);
+  const request = new Observable<ResponseStreamEvent>((subscriber) => {
     const controller = new AbortController();
-    const signal = callerSignal ?? undefined;
-    const abort = () => controller.abort(signal?.reason);
-    if (signal?.aborted) {
-      subscriber.complete();
-      return;
-    }
-    signal?.addEventListener('abort', abort, { once: true });
     // Abort only a request still running: one that ended on its own is left alone (and recorded as such).
     let ended = false;
     const markEnded = tap<ResponseStreamEvent>({
@@ -31,13 +30,10 @@ export function requestStream(
       complete: () => (ended = true),
     });
     subscriber.add(() => {
-      signal?.removeEventListener('abort', abort);
       if (!ended) controller.abort();
     });
-    // A caller's abort ends quietly; our own (on unsubscribe) happens after the subscriber is closed anyway.
-    controller.signal.addEventListener('abort', () => subscriber.complete(), { once: true });
 
-    const pending = send(controller.signal);
+    const pending = send({ ...sdkOptions, signal: controller.signal });
 
     // A client (like the testing kit's fake) may hand back its events as an Observable: subscribe to it
     // synchronously, so virtual time in marble tests sees them.
@@ -47,10 +43,7 @@ export function requestStream(
     if (typeof interop === 'function') {
       subscriber.add(
         from(pending as unknown as InteropObservable<ResponseStreamEvent>)
-          .pipe(
-            requireTerminalEvent(() => controller.signal.aborted),
-            markEnded,
-          )
+          .pipe(requireTerminalEvent(), idleTimeout(idleMs), markEnded)
           .subscribe(subscriber),
       );
       return;
@@ -62,11 +55,14 @@ export function requestStream(
           stream.controller?.abort();
           return;
         }
-        subscriber.add(fromResponseStream(stream).pipe(markEnded).subscribe(subscriber));
+        subscriber.add(
+          fromResponseStream(stream, { idleTimeout: idleMs }).pipe(markEnded).subscribe(subscriber),
+        );
       },
       (error: unknown) => {
         if (!controller.signal.aborted) subscriber.error(error);
       },
     );
   });
+  return request.pipe(failOnCallerAbort(callerSignal));
 }

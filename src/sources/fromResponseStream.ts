@@ -1,16 +1,41 @@
 import { Observable, type Subscriber } from 'rxjs';
-import type { TruncatedStreamError } from '../errors';
+import { failOnCallerAbort } from '../internal/failOnCallerAbort';
+import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
 import { requireTerminalEvent } from '../internal/requireTerminalEvent';
 import type { ResponseEventStream, ResponseStreamEvent } from '../types';
+
+/** Options of {@link fromResponseStream}. */
+export interface FromResponseStreamOptions {
+  /**
+   * The `signal` you gave the request, if any. When it aborts, the Observable errors with the SDK's
+   * `APIUserAbortError` at once. Without it, the SDK ends its stream quietly on your abort, and that end is
+   * indistinguishable from a cut: `TruncatedStreamError`.
+   */
+  signal?: AbortSignal | null | undefined;
+  /**
+   * Milliseconds without an event (keepalives count) before the Observable errors with `StreamIdleError` and
+   * aborts the stream. Default 120000; `0` turns it off.
+   */
+  idleTimeout?: number | undefined;
+}
 
 /**
  * Turns a stream of Responses API events (the SDK's `Stream`, or any async iterable) into an Observable.
  *
- * Every event is emitted as received, unknown event types included. Unsubscribing aborts the request at
- * once (`stream.controller.abort()`, then the iterator's `return()`), not at the next event. A stream that
- * throws errors the Observable with that same error. A stream that ends without `response.completed`,
- * `response.failed` or `response.incomplete`, and whose controller was not aborted, errors with
- * {@link TruncatedStreamError}: a cut connection is never mistaken for success.
+ * Every event is emitted as received, unknown event types included. How it ends:
+ *
+ * - Unsubscribing aborts the request: at once for the SDK's `Stream` (`stream.controller.abort()`, then the
+ *   iterator's `return()`); an async iterable without a `controller` is stopped by its `return()`, which an
+ *   async generator runs only at its next event. Teardown never throws.
+ * - The `signal` of `options` aborting errors with the SDK's `APIUserAbortError` (see
+ *   {@link FromResponseStreamOptions.signal}).
+ * - Any other end before `response.completed`, `response.failed` or `response.incomplete` is a cut,
+ *   `TruncatedStreamError`: the stream ending early, a network failure, and an abort that came from anywhere
+ *   else (a custom `fetch` with its own deadline, a browser cancelling on navigation), the original as
+ *   `cause`. The SDK ends its stream quietly on any abort; only yours (unsubscribing, your `signal`) may end
+ *   it without a terminal event.
+ * - An event the SDK cannot parse errors with `MalformedEventError`; the SDK's `APIError` passes through.
+ * - No event for `idleTimeout` ms errors with `StreamIdleError`.
  *
  * An SDK stream can be read once, so the Observable can be subscribed once; use {@link streamResponse} for a
  * cold source that sends one request per subscription, and `share()` to fan one response out.
@@ -28,16 +53,31 @@ import type { ResponseEventStream, ResponseStreamEvent } from '../types';
  * import { fromResponseStream } from 'rxjs-openai';
  *
  * const client = new OpenAI();
- * const stream = await client.responses.create({ model: 'gpt-5', input: 'Hi', stream: true });
- * fromResponseStream(stream).subscribe((event) => console.log(event.type));
+ * const controller = new AbortController();
+ * const stream = await client.responses.create({ model: 'gpt-5', input: 'Hi', stream: true }, { signal: controller.signal });
+ * fromResponseStream(stream, { signal: controller.signal }).subscribe((event) => console.log(event.type));
  * ```
  *
  * @param stream The SDK's `Stream<ResponseStreamEvent>` or any `AsyncIterable` of events.
- * @return An Observable of the events; it errors on a thrown or truncated stream.
+ * @param options The request's `signal`, and the idle timeout.
+ * @return An Observable of the events; it errors on a thrown, truncated, stalled or aborted stream.
  * @see streamResponse
  */
-export function fromResponseStream(stream: ResponseEventStream): Observable<ResponseStreamEvent> {
-  return iterate(stream).pipe(requireTerminalEvent(() => stream.controller?.signal.aborted === true));
+export function fromResponseStream(
+  stream: ResponseEventStream,
+  options: FromResponseStreamOptions = {},
+): Observable<ResponseStreamEvent> {
+  return iterate(stream).pipe(
+    requireTerminalEvent(() => sdkAbortReason(stream)),
+    idleTimeout(idleTimeoutMs(options.idleTimeout)),
+    failOnCallerAbort(options.signal),
+  );
+}
+
+/** Why the SDK's own controller was aborted, when it was: the SDK aborts it when its iterator stops early. */
+function sdkAbortReason(stream: ResponseEventStream): unknown {
+  const signal = stream.controller?.signal;
+  return signal?.aborted ? signal.reason : undefined;
 }
 
 /** Emits what the iterator yields; teardown aborts the request at once rather than at the next event. */
@@ -48,12 +88,7 @@ function iterate(stream: ResponseEventStream): Observable<ResponseStreamEvent> {
 
     pump(iterator, iterator.next, subscriber, state).catch((error: unknown) => {
       state.finished = true;
-      if (state.stopped) return;
-      // An abort of the controller by its owner ends quietly. The SDK also aborts its controller itself when a
-      // read fails (a reset connection), so only an abort error counts as such, never any error.
-      if (stream.controller?.signal.aborted && isAbortError(error, stream.controller.signal))
-        subscriber.complete();
-      else subscriber.error(error);
+      if (!state.stopped) subscriber.error(error);
     });
 
     return () => {
@@ -61,8 +96,13 @@ function iterate(stream: ResponseEventStream): Observable<ResponseStreamEvent> {
       state.stopped = true;
       if (state.finished) return;
       // Abort first: an async generator queues return() behind a pending next(); the abort does not wait.
-      stream.controller?.abort();
-      iterator.return?.()?.catch?.(() => undefined);
+      // Neither may throw out of teardown (RxJS would raise it from `unsubscribe()`).
+      try {
+        stream.controller?.abort();
+      } catch {}
+      try {
+        iterator.return?.()?.catch?.(() => undefined);
+      } catch {}
     };
   });
 }
@@ -98,9 +138,4 @@ async function pump(
   }
   state.finished = true;
   subscriber.complete();
-}
-
-/** Whether `error` is what an aborted read throws: the signal's reason, or an `AbortError`. */
-function isAbortError(error: unknown, signal: AbortSignal): boolean {
-  return error === signal.reason || (error instanceof Error && error.name === 'AbortError');
 }

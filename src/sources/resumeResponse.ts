@@ -18,7 +18,8 @@ export interface ResumeResponseParams {
  * Each subscription calls `client.responses.retrieve(responseId, { stream: true, starting_after }, { ...options,
  * signal })` and emits the events after `startingAfter` as the API replays them (while the response is still
  * running, the replay goes on live until its end). It behaves like {@link streamResponse}: unsubscribing aborts
- * the request at once, your own `signal` ends it quietly, an HTTP error (the SDK's `APIError`, e.g.
+ * the request at once, your own `signal` errors with the SDK's `APIUserAbortError`, `idleTimeout` ms without
+ * an event errors with `StreamIdleError`, an HTTP error (the SDK's `APIError`, e.g.
  * `NotFoundError` for an unknown id or a response created without `background: true`) passes through
  * unchanged, and a stream that ends without `response.completed`, `response.failed` or `response.incomplete`
  * errors with `TruncatedStreamError`.
@@ -46,7 +47,7 @@ export interface ResumeResponseParams {
  * @param client Anything with `responses.retrieve`: the `OpenAI` client, or a fake in tests.
  * @param responseId The response's id (`resp_...`), from its `response.created` event.
  * @param params `startingAfter`: the last `sequence_number` already seen.
- * @param options The SDK's request options (`timeout`, `headers`, `signal`, ...).
+ * @param options The SDK's request options (`timeout`, `headers`, `signal`, ...) and `idleTimeout`.
  * @return A cold Observable of the replayed events.
  * @see resumable
  */
@@ -58,12 +59,12 @@ export function resumeResponse(
 ): Observable<ResponseStreamEvent> {
   const startingAfter = params.startingAfter;
   return requestStream(
-    (signal) =>
+    (requestOptions) =>
       client.responses.retrieve(
         responseId,
         startingAfter == null ? { stream: true } : { stream: true, starting_after: startingAfter },
-        { ...options, signal },
+        requestOptions,
       ),
-    options?.signal,
+    options,
   );
 }

@@ -13,11 +13,21 @@ export type StreamResponseParams = Omit<ResponseCreateParamsStreaming, 'stream'>
 /**
  * Streams one response per subscription: cold and lazy, like `defer`.
  *
- * Each subscription sends one request, `client.responses.create({ ...params, stream: true }, { ...options,
- * signal })`, and emits its events (see {@link fromResponseStream} for what it emits and how it ends).
- * Unsubscribing aborts the request at once; a `signal` of your own in `options` aborts it too, and ends the
- * Observable quietly. `retry()` re-sends the request. An SDK stream can be read once: to feed previews and
- * the final image from one response, `share()` it.
+ * Each subscription sends one request, `client.responses.create({ ...params, stream: true }, options)`, and
+ * emits its events (see {@link fromResponseStream} for what it emits and how it ends). How it ends:
+ *
+ * - Unsubscribing aborts the request at once, silently.
+ * - A `signal` of your own in `options` aborting errors with the SDK's `APIUserAbortError` (what
+ *   `await client.responses.create(..., { signal })` raises) and aborts the request; every operator of this
+ *   library passes that error through unchanged, so no operator takes it for a cut or a finished response.
+ * - Any other end before a terminal event is a cut: `TruncatedStreamError` (an abort that is not yours
+ *   included: a custom `fetch`'s deadline, a browser cancelling fetches), `MalformedEventError` for a torn
+ *   frame, `StreamIdleError` after `options.idleTimeout` ms without an event (default 120000; `0` turns it
+ *   off). The SDK's `timeout` covers only the wait for the headers; the idle timeout covers the body.
+ * - An HTTP error is the SDK's `APIError`, unchanged.
+ *
+ * `retry()` re-sends the request (a new response). An SDK stream can be read once: to feed previews and the
+ * final image from one response, `share()` it, or use `partialAndFinalImages()`.
  *
  * ```
  * subscribe:  ^-------------------!
@@ -42,7 +52,7 @@ export type StreamResponseParams = Omit<ResponseCreateParamsStreaming, 'stream'>
  *
  * @param client Anything with `responses.create`: the `OpenAI` client, or a fake in tests.
  * @param params The request body; `stream: true` is added.
- * @param options The SDK's request options (`timeout`, `headers`, `signal`, ...).
+ * @param options The SDK's request options (`timeout`, `headers`, `signal`, ...) and `idleTimeout`.
  * @return A cold Observable of the response's events.
  * @see fromResponseStream
  */
@@ -52,7 +62,7 @@ export function streamResponse(
   options?: StreamRequestOptions,
 ): Observable<ResponseStreamEvent> {
   return requestStream(
-    (signal) => client.responses.create({ ...params, stream: true }, { ...options, signal }),
-    options?.signal,
+    (requestOptions) => client.responses.create({ ...params, stream: true }, requestOptions),
+    options,
   );
 }
