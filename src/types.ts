@@ -65,7 +65,7 @@ export interface ImageState {
   readonly outputIndex: number;
   /** Where the image is: `completed` only once the final bytes are known. */
   readonly status: ImageStatus;
-  /** How many partial previews have arrived. */
+  /** How many previews have been shown: distinct, in increasing index (a duplicated or a late, older preview is not counted). */
   readonly partials: number;
   /** The latest preview, or the final image once known, base64-encoded; `null` before any. */
   readonly b64: string | null;

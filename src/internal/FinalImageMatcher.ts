@@ -14,16 +14,26 @@ export interface FinalImageSink {
   failed(error: ImageGenerationError, item: ImageGenerationCallItem): void;
 }
 
+/** An image announced (by any of its events) whose bytes are not known yet. */
+interface PendingImage {
+  readonly outputIndex: number;
+  /** Its completion event, once it came. */
+  completed: ResponseImageGenCallCompletedEvent | null;
+}
+
 /**
  * Pairs image completion events with the output items that carry the bytes, by item id, in either order,
- * for any number of interleaved images. Holds no bytes: a pending image is its completion event or its
- * output index; a settled one is only its id, so that late duplicates are ignored.
+ * for any number of interleaved images of one response. Holds no bytes: a pending image is its output index
+ * and its completion event; a settled one is only its id, so that late duplicates are ignored.
+ *
+ * An image is pending from its first event (`output_item.added`, `in_progress`, `generating`, a preview or
+ * its completion event) until its bytes arrive: one that is still pending when the stream ends was announced
+ * and never delivered (a proxy or an allowlist dropped its events), and {@link end} reports it, at
+ * `response.completed` or when the stream ends.
  */
 export class FinalImageMatcher {
-  /** Completion events whose bytes have not come yet. */
-  private readonly completions = new Map<string, ResponseImageGenCallCompletedEvent>();
-  /** Items that were done without bytes: output index, to report them if the bytes never come. */
-  private readonly withoutBytes = new Map<string, number>();
+  /** Images announced whose bytes have not come yet, in the order they were announced. */
+  private readonly pending = new Map<string, PendingImage>();
   /** Items already emitted or failed. */
   private readonly settled = new Set<string>();
 
@@ -47,22 +57,30 @@ export class FinalImageMatcher {
   /** Feeds one event; throws the typed error for `error`, `response.failed` and `response.incomplete`. */
   push(event: ResponseStreamEvent): void {
     switch (event.type) {
-      case 'response.image_generation_call.completed':
-        if (!this.settled.has(event.item_id)) {
-          this.track();
-          this.completions.set(event.item_id, event);
-        }
+      case 'response.output_item.added':
+        if (isImageCall(event.item)) this.announce(event.item.id, event.output_index);
         return;
+      case 'response.image_generation_call.in_progress':
+      case 'response.image_generation_call.generating':
+      case 'response.image_generation_call.partial_image':
+        this.announce(event.item_id, event.output_index);
+        return;
+      case 'response.image_generation_call.completed': {
+        const pending = this.announce(event.item_id, event.output_index);
+        if (pending) pending.completed = event;
+        return;
+      }
       case 'response.output_item.done':
         if (isImageCall(event.item)) this.settle(event.item, event.output_index);
         return;
       case 'response.completed': {
-        // Bytes that never came on `output_item.done` are taken from the final response.
+        // Bytes that never came on `output_item.done` are taken from the final response: its last chance.
         const output = event.response?.output ?? [];
         for (let index = 0; index < output.length; index++) {
           const item = output[index];
           if (isImageCall(item) && !this.settled.has(item.id)) this.settle(item, index);
         }
+        this.end();
         return;
       }
       case 'error':
@@ -72,18 +90,29 @@ export class FinalImageMatcher {
     }
   }
 
-  /** The stream ended: throws `MissingImageError` for the first image whose bytes never came. */
+  /**
+   * The response or the stream ended: throws `MissingImageError` for the first image announced whose bytes
+   * never came. Runs at `response.completed` (after its output was read) and when the stream completes.
+   */
   end(): void {
-    for (const [itemId, completed] of this.completions)
-      throw new MissingImageError(itemId, completed.output_index);
-    for (const [itemId, outputIndex] of this.withoutBytes) throw new MissingImageError(itemId, outputIndex);
+    for (const [itemId, pending] of this.pending) throw new MissingImageError(itemId, pending.outputIndex);
   }
 
-  /** Forgets everything (on complete, error or unsubscribe). */
+  /** Forgets everything (at a new response, and on complete, error or unsubscribe). */
   clear(): void {
-    this.completions.clear();
-    this.withoutBytes.clear();
+    this.pending.clear();
     this.settled.clear();
+  }
+
+  /** Records an image as pending, unless it is settled; returns its pending record, or `null` if settled. */
+  private announce(itemId: string, outputIndex: number): PendingImage | null {
+    let pending = this.pending.get(itemId);
+    if (pending) return pending;
+    if (this.settled.has(itemId)) return null;
+    this.track();
+    pending = { outputIndex, completed: null };
+    this.pending.set(itemId, pending);
+    return pending;
   }
 
   private settle(item: ImageGenerationCallItem, outputIndex: number): void {
@@ -105,25 +134,23 @@ export class FinalImageMatcher {
     }
     const b64 = item.result;
     if (typeof b64 !== 'string' || b64.length === 0) {
-      this.track();
-      this.withoutBytes.set(itemId, outputIndex);
+      // Done without bytes: they may still come in `response.completed`'s output.
+      this.announce(itemId, outputIndex);
       return;
     }
     // A non-null result is final even if `status` still says `generating` (some proxies drop the last update).
-    const completed = this.completions.get(itemId) ?? null;
+    const completed = this.pending.get(itemId)?.completed ?? null;
     this.markSettled(itemId);
     this.sink.final({ itemId, outputIndex, b64, item, completed });
   }
 
   private markSettled(itemId: string): void {
-    this.completions.delete(itemId);
-    this.withoutBytes.delete(itemId);
-    this.track();
+    if (!this.pending.delete(itemId)) this.track();
     this.settled.add(itemId);
   }
 
   private track(): void {
-    if (this.settled.size + this.completions.size + this.withoutBytes.size >= MAX_IMAGES_PER_RESPONSE) {
+    if (this.settled.size + this.pending.size >= MAX_IMAGES_PER_RESPONSE) {
       throw new RxOpenAIError(
         `More than ${MAX_IMAGES_PER_RESPONSE} images in one response: refusing to track more.`,
       );

@@ -6,34 +6,32 @@ import { isTerminalEvent } from './events';
  * `concatMap`, `repeat()`, `retry()` placed before an operator, concatenated scenarios), so that a stateful
  * operator keeps state for one response at a time. The rule, fed one event at a time:
  *
- * - `response.created` always starts a new response: the API sends it once, first, so a second one means a
- *   new request (or a replay from the start). What the previous response left unfinished was abandoned (a
- *   retry re-sent the request): it is dropped, never reported as missing.
- * - Any other event that carries a response (`response.queued`, `.in_progress`, the terminal events) starts a
- *   new response when its id differs from the current one (streams that start past `response.created`).
- * - After a terminal event, any event that is not itself terminal starts a new response (a stream whose
- *   lifecycle events were stripped); a repeated terminal event still belongs to the response it ends.
+ * - An event that carries a response (`response.created`, `.queued`, `.in_progress`, the terminal events)
+ *   with another id than the current response's starts a new response. Each request makes a new response
+ *   with a new id, so a retry that re-sent the request is a new response; what the previous one left
+ *   unfinished was abandoned, and is dropped, never reported as missing.
+ * - `response.created` with the current id starts it again only after the response's terminal event (a
+ *   stored response replayed from the start by `repeat()`). Before it, the API never sends a second one: it
+ *   is a duplicate, or out of order, and changes nothing.
+ * - Nothing else does: an event that arrives after its response's terminal event (a duplicate, a late
+ *   preview) still belongs to that response, and is judged with its state.
  *
- * It holds an id and two flags: nothing grows.
+ * It holds an id and a flag: nothing grows.
  */
 export class ResponseBoundary {
   private id: string | null = null;
-  private started = false;
   private ended = false;
 
   /** Records `event`; returns whether it begins a new response (the caller drops its state first). */
   starts(event: { type: string }): boolean {
-    const terminal = isTerminalEvent(event);
-    const id = 'response' in event ? responseIdOf(event) : null;
-    let fresh: boolean;
-    if (event.type === 'response.created') fresh = this.started;
-    else if (id !== null && this.id !== null && id !== this.id) fresh = true;
-    else fresh = this.ended && !terminal;
-    this.started = true;
+    if (!('response' in event)) return false;
+    const id = responseIdOf(event);
+    const fresh =
+      this.id !== null &&
+      ((id !== null && id !== this.id) || (event.type === 'response.created' && this.ended));
     if (fresh) this.ended = false;
     if (id !== null) this.id = id;
-    else if (fresh) this.id = null;
-    if (terminal) this.ended = true;
+    if (isTerminalEvent(event)) this.ended = true;
     return fresh;
   }
 

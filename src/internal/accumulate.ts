@@ -15,16 +15,24 @@ const LIFECYCLE = new Set([
 /** The prefix of the SDK accumulator's error for an event type it does not know (same in SDK 6 and 7). */
 const UNKNOWN_EVENT = 'Unhandled response stream event';
 
+/** More output items than a response has: past it, indexes are passed to the SDK as they come. */
+const MAX_OUTPUT_POSITIONS = 4096;
+
 /**
  * Feeds events to the SDK's own `accumulateResponse`, keeping the snapshot it returns. Differences from
- * calling it directly: an event type the SDK does not know is skipped (`push` returns `false`) instead of
- * throwing, and the snapshot may start from any lifecycle event, not only `response.created`.
+ * calling it directly, each one a tolerance of the SDK's `client.responses.stream()` helper:
+ * - an event type the SDK does not know is skipped (`push` returns `false`) instead of throwing;
+ * - the snapshot may start from any lifecycle event, not only `response.created`;
+ * - `output_index` values that skip a number (seen in real streams: 0, 2, 3) are mapped to the item's
+ *   position in `output`, as the helper maps them, instead of failing with "missing output at index 2".
  *
  * The snapshot is the SDK's working object: incremental events mutate it in place. Never hand it out; copy it
  * (see {@link copyResponse}).
  */
 export class ResponseAccumulator {
   private current: Response | undefined;
+  /** Wire `output_index` to position in `output`, for the items whose two differ. */
+  private readonly positions = new Map<number, number>();
 
   /** The accumulated response, or `undefined` before the first lifecycle event. */
   get snapshot(): Response | undefined {
@@ -34,9 +42,15 @@ export class ResponseAccumulator {
   /** Applies one event; returns whether it was applied (`false`: an unknown type, skipped). Throws the SDK's error for an event it cannot apply. */
   push(event: ResponseStreamEvent): boolean {
     let input = event;
-    if (this.current === undefined && event.type !== 'response.created' && LIFECYCLE.has(event.type)) {
-      // Only `response.created` may start the SDK's snapshot; the other lifecycle events carry the same response.
-      input = { ...event, type: 'response.created' } as ResponseStreamEvent;
+    if (LIFECYCLE.has(event.type)) {
+      // A lifecycle event carries the whole response, its output by position.
+      this.positions.clear();
+      if (this.current === undefined && event.type !== 'response.created') {
+        // Only `response.created` may start the SDK's snapshot; the other lifecycle events carry the same response.
+        input = { ...event, type: 'response.created' } as ResponseStreamEvent;
+      }
+    } else if ('output_index' in event && this.current !== undefined) {
+      input = this.atPosition(event, this.current);
     }
     try {
       this.current = accumulateResponse(input, this.current);
@@ -50,6 +64,18 @@ export class ResponseAccumulator {
   /** Forgets the snapshot. */
   clear(): void {
     this.current = undefined;
+    this.positions.clear();
+  }
+
+  /** `event` with its `output_index` as a position in `output` (the same event when the two agree). */
+  private atPosition(event: ResponseStreamEvent & { output_index: number }, snapshot: Response): ResponseStreamEvent {
+    const wire = event.output_index;
+    let position = this.positions.get(wire);
+    if (position === undefined && event.type === 'response.output_item.added') {
+      position = snapshot.output.length;
+      if (position !== wire && this.positions.size < MAX_OUTPUT_POSITIONS) this.positions.set(wire, position);
+    }
+    return position === undefined || position === wire ? event : ({ ...event, output_index: position } as ResponseStreamEvent);
   }
 }
 

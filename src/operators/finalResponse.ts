@@ -2,13 +2,14 @@ import type { OperatorFunction } from 'rxjs';
 import { TruncatedStreamError } from '../errors';
 import { ResponseAccumulator } from '../internal/accumulate';
 import { failureOf, sequenceNumberOf } from '../internal/events';
-import { operate } from '../internal/operate';
+import { operatePerResponse } from '../internal/operate';
 import type { Response, ResponseStreamEvent } from '../types';
 
 /**
- * Emits the finished `Response` once, at `response.completed`, then completes: equal to what the SDK's
+ * Emits the finished `Response` of each response, at its `response.completed`: equal to what the SDK's
  * `client.responses.stream(...).finalResponse()` gives (less the `output_parsed` / `parsed` fields of its
- * structured-output parsing), built by the SDK's own accumulator.
+ * structured-output parsing, and the `parsed_arguments: null` it adds to function calls), built by the SDK's
+ * own accumulator, with the helper's tolerance of `output_index` values that skip a number.
  *
  * Unlike that helper it stays an Observable (cancellable, composable) and an event type the SDK does not know
  * is skipped rather than fatal. It fails like the other operators: `error` becomes `ResponseStreamError`,
@@ -16,6 +17,10 @@ import type { Response, ResponseStreamEvent } from '../types';
  * (each carries the response); a source that ends without a terminal event errors with
  * `TruncatedStreamError`; an event the SDK cannot apply errors with the SDK's `OpenAIError`. Nothing is copied
  * while the response builds up; it holds the response (images included) until `response.completed`.
+ *
+ * One value per response: a stream of one response (what `streamResponse` gives) emits once and completes
+ * with the source; a stream that carries several (`concatMap` over prompts, `repeat()`) emits each, and an
+ * abandoned one (a new `response.created` before its terminal event, as after `retry()`) is dropped.
  *
  * ```
  * source:  --created--added--delta--done--completed|
@@ -37,26 +42,28 @@ import type { Response, ResponseStreamEvent } from '../types';
  * @see responseSnapshots
  */
 export function finalResponse(): OperatorFunction<ResponseStreamEvent, Response> {
-  return operate<ResponseStreamEvent, Response>((subscriber) => {
+  return operatePerResponse<Response>((subscriber) => {
     const accumulator = new ResponseAccumulator();
     let count = 0;
     let lastSequenceNumber: number | null = null;
+    let done = false;
     return {
       next(event) {
         count++;
         lastSequenceNumber = sequenceNumberOf(event) ?? lastSequenceNumber;
         const failure = failureOf(event);
         if (failure) throw failure;
-        if (accumulator.snapshot === undefined && !('response' in event)) return;
+        if (done || (accumulator.snapshot === undefined && !('response' in event))) return;
         accumulator.push(event);
         const snapshot = accumulator.snapshot;
         if (event.type === 'response.completed' && snapshot) {
+          done = true;
+          accumulator.clear();
           subscriber.next(snapshot);
-          subscriber.complete();
         }
       },
       complete() {
-        throw new TruncatedStreamError(count, lastSequenceNumber);
+        if (!done) throw new TruncatedStreamError(count, lastSequenceNumber);
       },
       teardown: () => accumulator.clear(),
     };

@@ -1,7 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import { isImageCall } from '../internal/events';
 import { FinalImageMatcher, MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
-import { operate } from '../internal/operate';
+import { operatePerResponse } from '../internal/operate';
+import { PreviewGate } from '../internal/PreviewGate';
 import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
 
 /**
@@ -10,13 +11,19 @@ import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
  * re-render only what changed.
  *
  * Each image goes `in_progress` → `generating` → `partial` (with `partials` counting previews and `b64`
- * the latest) → `completed` (`b64` and `final` the final image). An image whose item failed shows as
- * `failed` with its `error` while the others go on; a failed response (`error`, `response.failed`,
- * `response.incomplete`) errors the stream, and so does an image whose bytes never came
- * (`MissingImageError`).
+ * the latest) → `completed` (`b64` and `final` the final image). Previews follow `partialImages()`'s rules:
+ * a duplicated or older preview is neither shown nor counted. An image whose item failed shows as `failed`
+ * with its `error` while the others go on; a failed response (`error`, `response.failed`,
+ * `response.incomplete`) errors the stream, and so does an image announced whose bytes never came before
+ * the stream ended (`MissingImageError`): no image is left showing a preview forever.
+ *
+ * State belongs to a response: when a stream carries several (`concatMap` over prompts, `repeat()`,
+ * `retry()` upstream), the list starts afresh with each response (the next list emitted holds only the new
+ * response's images), and an abandoned response (a new `response.created` before its terminal event) is
+ * dropped, so a retried attempt never leaves an image `in_progress`.
  *
  * Memory: the list holds each image's latest bytes (its final image once known), so it grows with the number
- * of images of the response (about one final image each), never with the number of previews. For a
+ * of images of the current response (about one final image each), never with the number of previews. For a
  * response's final images alone, `withFinalImage()` keeps nothing.
  *
  * ```
@@ -37,7 +44,7 @@ import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
  * @see withFinalImage
  */
 export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly ImageState[]> {
-  return operate<ResponseStreamEvent, readonly ImageState[]>((subscriber) => {
+  return operatePerResponse<readonly ImageState[]>((subscriber) => {
     const byId = new Map<string, ImageState>();
     let list: ImageState[] = [];
     let changed = false;
@@ -60,6 +67,7 @@ export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly Im
       update(itemId, outputIndex, { status });
     };
 
+    const gate = new PreviewGate();
     const matcher = new FinalImageMatcher({
       final: (image) =>
         update(image.itemId, image.outputIndex, { status: 'completed', b64: image.b64, final: image }),
@@ -81,15 +89,11 @@ export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly Im
           case 'response.image_generation_call.generating':
             setStatus(event.item_id, event.output_index, 'generating');
             break;
-          case 'response.image_generation_call.partial_image': {
-            const partials = (byId.get(event.item_id)?.partials ?? 0) + 1;
-            update(event.item_id, event.output_index, {
-              status: 'partial',
-              partials,
-              b64: event.partial_image_b64,
-            });
-            break;
-          }
+        }
+        const preview = gate.preview(event);
+        if (preview) {
+          const partials = (byId.get(preview.itemId)?.partials ?? 0) + 1;
+          update(preview.itemId, preview.outputIndex, { status: 'partial', partials, b64: preview.b64 });
         }
         matcher.push(event);
         if (changed) {
@@ -99,6 +103,7 @@ export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly Im
       },
       complete: () => matcher.end(),
       teardown: () => {
+        gate.clear();
         matcher.clear();
         byId.clear();
         list = [];

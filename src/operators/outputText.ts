@@ -2,7 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
 import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
-import { operate } from '../internal/operate';
+import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
 /** The text of a response so far, overall and for the message that just changed. Emitted by `outputText()`. */
@@ -38,7 +38,9 @@ interface MessageText {
  * differs from the deltas (the API's `done` text wins). Models often write a message before or after an
  * image: several messages are kept apart, ordered by their `output_index`, and `text` joins them as the
  * response's `output_text` does. Other events are ignored, unknown types included; a failed response errors
- * like the other operators. It holds the text only (never images); for a UI signal of the whole text,
+ * like the other operators. State belongs to a response: with several responses in one stream (`concatMap`,
+ * `repeat()`, `retry()` upstream), `text` starts afresh at each, so a retried attempt's text is never
+ * doubled. It holds the text only (never images); for a UI signal of the whole text,
  * `map(({ text }) => text)`.
  *
  * ```
@@ -64,7 +66,7 @@ interface MessageText {
  * @see responseSnapshots for the text inside the whole response
  */
 export function outputText(): OperatorFunction<ResponseStreamEvent, OutputText> {
-  return operate<ResponseStreamEvent, OutputText>((subscriber) => {
+  return operatePerResponse<OutputText>((subscriber) => {
     const byId = new Map<string, MessageText>();
     /** The messages in output order. */
     let ordered: MessageText[] = [];

@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { FinalImageMatcher } from '../internal/FinalImageMatcher';
 import { OperatorObserver } from '../internal/operate';
 import { PreviewGate } from '../internal/PreviewGate';
+import { ResponseBoundary } from '../internal/ResponseBoundary';
 import type { FinalImage, PartialImage, ResponseStreamEvent } from '../types';
 
 /**
@@ -46,6 +47,7 @@ export function partialAndFinalImages(): OperatorFunction<ResponseStreamEvent, P
 class PartialAndFinalObserver extends OperatorObserver<ResponseStreamEvent> {
   private readonly gate = new PreviewGate();
   private readonly matcher: FinalImageMatcher;
+  private readonly boundary = new ResponseBoundary();
 
   constructor(destination: Subscriber<PartialImage | FinalImage>) {
     super(destination);
@@ -57,6 +59,10 @@ class PartialAndFinalObserver extends OperatorObserver<ResponseStreamEvent> {
   next(event: ResponseStreamEvent): void {
     if (this.closed) return;
     try {
+      if (this.boundary.starts(event)) {
+        this.gate.clear();
+        this.matcher.clear();
+      }
       const preview = this.gate.preview(event);
       if (preview) this.destination.next(preview);
       this.matcher.push(event);

@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import { operate } from '../internal/operate';
+import { operatePerResponse } from '../internal/operate';
 import { PreviewGate } from '../internal/PreviewGate';
 import type { PartialImage, ResponseStreamEvent } from '../types';
 
@@ -7,9 +7,11 @@ import type { PartialImage, ResponseStreamEvent } from '../types';
  * Emits a {@link PartialImage} for every `response.image_generation_call.partial_image` event: the
  * progressive previews the API sends while an image is generated (`partial_images: 1..3` on the tool).
  *
- * A preview that arrives after its image is done (its completion event, its output item, or
- * `response.completed` listing it) is dropped: a preview must never replace the final image. It holds no
- * bytes, only the ids of finished images.
+ * Each preview is emitted once, newest last: a duplicated preview (same image, same `partial_image_index`) and
+ * a late one with a lower index than one already emitted are dropped, and so is a preview that arrives after
+ * its image is done (its completion event, its output item, or `response.completed` listing it): a preview
+ * must never replace a newer one or the final image. State belongs to a response (see `withFinalImage`); it
+ * holds no bytes, one number per image.
  *
  * ```
  * source:  --p0--p1--c--p2--d--|    p = partial_image, c = completed, d = output_item.done
@@ -29,7 +31,7 @@ import type { PartialImage, ResponseStreamEvent } from '../types';
  * @see withFinalImage
  */
 export function partialImages(): OperatorFunction<ResponseStreamEvent, PartialImage> {
-  return operate<ResponseStreamEvent, PartialImage>((subscriber) => {
+  return operatePerResponse<PartialImage>((subscriber) => {
     const gate = new PreviewGate();
     return {
       next(event) {

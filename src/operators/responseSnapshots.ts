@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { copyResponse, ResponseAccumulator } from '../internal/accumulate';
-import { operate } from '../internal/operate';
+import { operatePerResponse } from '../internal/operate';
 import type { Response, ResponseStreamEvent } from '../types';
 
 /**
@@ -18,8 +18,11 @@ import type { Response, ResponseStreamEvent } from '../types';
  * - It mirrors the state, it does not judge it: `response.failed` and `response.incomplete` are emitted as
  *   snapshots with that `status`, and the stream ends as the source ends. Use {@link finalResponse} for "the
  *   response, or an error".
- * - An event the SDK cannot apply (e.g. a delta for an output index that does not exist) errors with the
- *   SDK's `OpenAIError`.
+ * - An event the SDK cannot apply (e.g. a delta for an item that was never added) errors with the SDK's
+ *   `OpenAIError`. Output indexes that skip a number (seen in real streams) are tolerated, as the SDK's
+ *   `client.responses.stream()` helper tolerates them.
+ * - State belongs to a response: with several responses in one stream, each starts from its own first
+ *   lifecycle event.
  *
  * Memory: the snapshot holds the whole response, and so every finished image's base64 (`result` of each
  * `image_generation_call` item: ~1-3 MB each at 1024x1024) until the stream ends, plus whatever snapshots
@@ -45,7 +48,7 @@ import type { Response, ResponseStreamEvent } from '../types';
  * @see outputText
  */
 export function responseSnapshots(): OperatorFunction<ResponseStreamEvent, Response> {
-  return operate<ResponseStreamEvent, Response>((subscriber) => {
+  return operatePerResponse<Response>((subscriber) => {
     const accumulator = new ResponseAccumulator();
     return {
       next(event) {

@@ -6,8 +6,11 @@ import {
   ResumeNotPossibleError,
   RxOpenAIError,
   SequenceGapError,
+  StreamIdleError,
   TruncatedStreamError,
 } from '../errors';
+import { failOnCallerAbort } from '../internal/failOnCallerAbort';
+import { ResponseBoundary } from '../internal/ResponseBoundary';
 import { isTerminalEvent, sequenceNumberOf } from '../internal/events';
 import { resumeResponse } from '../sources/resumeResponse';
 import type { ResponseStreamEvent, ResumableResponsesClient, StreamRequestOptions } from '../types';
@@ -26,8 +29,14 @@ export interface ResumableOptions {
    * run it in virtual time; unsubscribing during the delay cancels the reconnection.
    */
   backoff?: number | ((attempt: number, error: unknown) => number);
-  /** The SDK's request options for the reconnections (`timeout`, `headers`, ...). */
+  /** The SDK's request options for the reconnections (`timeout`, `headers`, `idleTimeout`, ...). */
   requestOptions?: StreamRequestOptions;
+  /**
+   * Your Cancel: the same `signal` you gave `streamResponse`. The first request honours it there; the
+   * reconnections (and the waits before them) honour it here. When it aborts, the output errors with the SDK's
+   * `APIUserAbortError` and the running replay is aborted.
+   */
+  signal?: AbortSignal | null | undefined;
 }
 
 /**
@@ -37,8 +46,8 @@ export interface ResumableOptions {
  * Apply it right on the source, `streamResponse(client, { ...params, background: true })`. It remembers the
  * response id (from `response.created`) and the `sequence_number` of the last event it passed on. When the
  * stream fails with a transport error (the SDK's `APIConnectionError`, a connection reset, a frame torn in
- * the middle (`MalformedEventError`), an HTTP 5xx on reconnecting) or is truncated (`TruncatedStreamError`),
- * it waits `backoff` and reconnects with {@link resumeResponse}, `starting_after` = that number.
+ * the middle (`MalformedEventError`), an HTTP 5xx on reconnecting), is truncated (`TruncatedStreamError`) or
+ * stalls (`StreamIdleError`), it waits `backoff` and reconnects with {@link resumeResponse}, `starting_after` = that number.
  *
  * - Events are never duplicated: a replayed event with a `sequence_number` at or below the last one passed
  *   on is dropped. Events are never skipped silently: a jump in the numbers errors with `SequenceGapError`.
@@ -47,7 +56,15 @@ export interface ResumableOptions {
  *   other (the operators downstream turn them into errors).
  * - A response created without `background: true` cannot be replayed by the API: its `response.created`
  *   errors the stream at once with `ResumeNotPossibleError` (reason `not-background`), rather than when a
- *   connection drops. A stream that fails before `response.created` also errors with it (`no-response-id`).
+ *   connection drops. A stream that fails before `response.created` told its id has nothing to resume from:
+ *   its own error passes through unchanged (the SDK's `APIConnectionError`, `InternalServerError`, ...), so
+ *   that a `retry()` after `resumable()` can re-send the request.
+ * - A stall (`StreamIdleError`, after the source's `idleTimeout`) is a dropped connection: it resumes.
+ * - Cancel: unsubscribing stops everything silently. The `signal` you gave `streamResponse` stops only the
+ *   first request; give it to `resumable` too (`options.signal`), and its abort stops the replays and the
+ *   waits before them, erroring with the SDK's `APIUserAbortError`.
+ * - State belongs to a response: when the stream carries another response (a new id), the count starts
+ *   afresh, its events are never dropped as old, and its own `background` is checked.
  * - A connection that drops after the terminal event loses nothing: the output completes.
  * - After `retries` reconnections in a row without a new event it errors with `ResumeFailedError`, whose
  *   `cause` is the last failure.
@@ -68,13 +85,15 @@ export interface ResumableOptions {
  * import { resumable, streamResponse, withFinalImage } from 'rxjs-openai';
  *
  * const client = new OpenAI();
- * streamResponse(client, { model: 'gpt-5', input: 'A lighthouse', tools: [{ type: 'image_generation' }], background: true })
- *   .pipe(resumable(client, { retries: 5 }), withFinalImage())
+ * const cancel = new AbortController(); // a Cancel button calls cancel.abort()
+ * const params = { model: 'gpt-5', input: 'A lighthouse', tools: [{ type: 'image_generation' as const }], background: true };
+ * streamResponse(client, params, { signal: cancel.signal })
+ *   .pipe(resumable(client, { retries: 5, signal: cancel.signal }), withFinalImage())
  *   .subscribe((image) => save(image.b64));
  * ```
  *
  * @param client The client to reconnect with: anything with `responses.retrieve` (the `OpenAI` client).
- * @param options `retries`, `backoff` and the reconnections' `requestOptions`.
+ * @param options `retries`, `backoff`, the reconnections' `requestOptions`, and your Cancel `signal`.
  * @return An operator that mirrors the response's events across reconnections.
  * @see resumeResponse
  */
@@ -89,7 +108,8 @@ export function resumable(
 
   return (source) =>
     new Observable<ResponseStreamEvent>((subscriber) => {
-      // State per subscription.
+      // State per response: a new response in the same subscription starts afresh.
+      const boundary = new ResponseBoundary();
       let responseId: string | null = null;
       let last: number | null = null;
       let attempts = 0;
@@ -99,6 +119,11 @@ export function resumable(
       let terminated = false;
 
       const onEvent = (event: ResponseStreamEvent) => {
+        if (boundary.starts(event)) {
+          responseId = last = null;
+          attempts = 0;
+          ended = terminated = false;
+        }
         const sequenceNumber = sequenceNumberOf(event);
         if (sequenceNumber !== null && last !== null) {
           if (sequenceNumber <= last) return;
@@ -131,7 +156,8 @@ export function resumable(
           return;
         }
         if (responseId === null) {
-          subscriber.error(new ResumeNotPossibleError(null, 'no-response-id', { cause: error }));
+          // Nothing to resume from: the request's own error (a 5xx, a connection error) is what `retry()` needs.
+          subscriber.error(error);
           return;
         }
         if (attempts >= retries) {
@@ -160,7 +186,7 @@ export function resumable(
       };
 
       connect(source);
-    });
+    }).pipe(failOnCallerAbort(options.signal));
 }
 
 /** 500 ms, doubling, at most 8 s. */
@@ -174,7 +200,12 @@ function defaultBackoff(attempt: number): number {
  * neither the SDK nor this library (a reset socket's `TypeError: terminated`).
  */
 function isResumable(error: unknown): boolean {
-  if (error instanceof TruncatedStreamError || error instanceof MalformedEventError) return true;
+  if (
+    error instanceof TruncatedStreamError ||
+    error instanceof MalformedEventError ||
+    error instanceof StreamIdleError
+  )
+    return true;
   if (error instanceof RxOpenAIError || !(error instanceof Error)) return false;
   if (error instanceof APIConnectionError) return true;
   if (error instanceof APIError) return isServerError(error);

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { FinalImageMatcher } from '../internal/FinalImageMatcher';
+import { ResponseBoundary } from '../internal/ResponseBoundary';
 import { OperatorObserver } from '../internal/operate';
 import type { FinalImage, ResponseStreamEvent } from '../types';
 
@@ -18,7 +19,12 @@ import type { FinalImage, ResponseStreamEvent } from '../types';
  * - An item with status `failed` errors with `ImageGenerationError`; `response.failed`,
  *   `response.incomplete` and `error` error with `ResponseFailedError`, `ResponseIncompleteError` and
  *   `ResponseStreamError`.
- * - The stream ending after a completion event whose bytes never came errors with `MissingImageError`.
+ * - An image announced (its `output_item.added`, `in_progress`, `generating`, a preview or its completion
+ *   event) whose bytes never came before the stream ended errors with `MissingImageError`: an image is never
+ *   dropped silently.
+ * - State belongs to a response: a stream that carries several (`concatMap` over prompts, `repeat()`,
+ *   `retry()` upstream) emits each response's images, and an abandoned response (a new `response.created`
+ *   before its terminal event: a retry re-sent the request) is dropped, not reported as missing.
  * - Nothing is kept after an image is emitted, and partial images are never held.
  *
  * ```
@@ -53,6 +59,7 @@ export function withFinalImage(): OperatorFunction<ResponseStreamEvent, FinalIma
  */
 class FinalImageObserver extends OperatorObserver<ResponseStreamEvent> {
   private readonly matcher: FinalImageMatcher;
+  private readonly boundary = new ResponseBoundary();
 
   constructor(destination: Subscriber<FinalImage>) {
     super(destination);
@@ -62,6 +69,7 @@ class FinalImageObserver extends OperatorObserver<ResponseStreamEvent> {
   next(event: ResponseStreamEvent): void {
     if (this.closed) return;
     try {
+      if (this.boundary.starts(event)) this.matcher.clear();
       this.matcher.push(event);
     } catch (error) {
       this.error(error);

@@ -238,11 +238,11 @@ describe(`operators on generated faults (seed ${SEED})`, () => {
         const expected = expectedFinalOutcome(events);
         faults.outcome(`withFinalImage:${out.errored ? typedErrorName(out.error) : 'complete'}`);
 
-        assertNoWrongOrDuplicateImages(out.values, base.images);
+        assertNoWrongOrDuplicateImages(out.values, base.images, responsesOf(events).length);
         if (expected.error === null) {
           expect(out.error).toBeUndefined();
-          // No silent drop: every image the stream spoke of is emitted.
-          expect(new Set(out.values.map((i) => i.itemId))).toEqual(expected.ids);
+          // No silent drop: every image the stream spoke of is emitted, once per response that carried it.
+          expect(out.values.map((i) => i.itemId)).toEqual(expected.emitted.flat());
         } else {
           expect(out.completed).toBe(false);
           expect(out.error).toBeInstanceOf(RxOpenAIError);
@@ -311,13 +311,18 @@ describe(`operators on generated faults (seed ${SEED})`, () => {
   });
 });
 
-/** Each emitted image once, with exactly the bytes served for it. */
-function assertNoWrongOrDuplicateImages(values: readonly FinalImage[], images: readonly ScenarioImage[]) {
+/** Each emitted image at most once per response, with exactly the bytes served for it. */
+function assertNoWrongOrDuplicateImages(
+  values: readonly FinalImage[],
+  images: readonly ScenarioImage[],
+  responses: number,
+) {
   const bytes = expectedBytes(images);
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for (const image of values) {
-    expect(seen.has(image.itemId), `${image.itemId} emitted twice`).toBe(false);
-    seen.add(image.itemId);
+    const times = (seen.get(image.itemId) ?? 0) + 1;
+    expect(times <= responses, `${image.itemId} emitted ${times} times in ${responses} response(s)`).toBe(true);
+    seen.set(image.itemId, times);
     expect(image.b64).toBe(bytes.get(image.itemId));
   }
 }
@@ -336,20 +341,26 @@ function assertStatesPlausible(list: readonly ImageState[], images: readonly Sce
 
 /**
  * Exactly the previews that come before their image is done (its completion event, its output item, or
- * `response.completed` listing it), in stream order, each with its own image's preview bytes.
+ * `response.completed` listing it), each once and in increasing index (a duplicate or an older one is
+ * dropped), per response, in stream order, each with its own image's preview bytes.
  */
 function assertPreviewsBeforeDone(
   values: readonly PartialImage[],
   events: readonly ResponseStreamEvent[],
   images: readonly ScenarioImage[],
 ) {
-  const done = new Set<string>();
   const expected: ResponseStreamEvent[] = [];
-  for (const event of events) {
-    if (event.type === 'response.image_generation_call.completed') done.add(event.item_id);
-    for (const item of imageItemsOf(event)) done.add(item.id);
-    if (event.type === 'response.image_generation_call.partial_image' && !done.has(event.item_id))
+  for (const segment of responsesOf(events)) {
+    const done = new Set<string>();
+    const highest = new Map<string, number>();
+    for (const event of segment) {
+      if (event.type === 'response.image_generation_call.completed') done.add(event.item_id);
+      for (const item of imageItemsOf(event)) done.add(item.id);
+      if (event.type !== 'response.image_generation_call.partial_image' || done.has(event.item_id)) continue;
+      if (event.partial_image_index <= (highest.get(event.item_id) ?? -1)) continue;
+      highest.set(event.item_id, event.partial_image_index);
       expected.push(event);
+    }
   }
   expect(values.map((p) => p.event)).toEqual(expected);
   for (const p of values) {
@@ -359,49 +370,109 @@ function assertPreviewsBeforeDone(
   }
 }
 
-/** Ids of the images a sequence speaks of, those with bytes somewhere, and those that failed. */
-function imagesOf(events: readonly ResponseStreamEvent[]) {
-  const ids = new Set<string>();
-  const withBytes = new Set<string>();
-  const failed = new Set<string>();
+/**
+ * The responses a sequence holds, by the documented rule (written here from the README, not from the code):
+ * a lifecycle event of another response id starts a new response, and so does `response.created` after the
+ * current response's terminal event; anything else belongs to the current response.
+ */
+function responsesOf(events: readonly ResponseStreamEvent[]): ResponseStreamEvent[][] {
+  const segments: ResponseStreamEvent[][] = [[]];
+  let id: string | null = null;
+  let ended = false;
   for (const event of events) {
-    if (event.type === 'response.image_generation_call.completed') ids.add(event.item_id);
-    for (const item of imageItemsOf(event)) {
-      ids.add(item.id);
-      if (item.status === 'failed') failed.add(item.id);
-      else if (typeof item.result === 'string' && item.result.length > 0) withBytes.add(item.id);
+    const response = 'response' in event ? (event.response as { id?: string } | undefined) : undefined;
+    const eventId = typeof response?.id === 'string' ? response.id : null;
+    const current = segments.at(-1)!;
+    const fresh =
+      current.length > 0 &&
+      ((eventId !== null && id !== null && eventId !== id) || (event.type === 'response.created' && ended));
+    if (fresh) {
+      segments.push([]);
+      ended = false;
     }
+    segments.at(-1)!.push(event);
+    if (eventId !== null) id = eventId;
+    if (['response.completed', 'response.failed', 'response.incomplete'].includes(event.type)) ended = true;
   }
-  return { ids, withBytes, failed };
+  return segments;
+}
+
+/** The ids of the images an event announces (before or without their bytes). */
+function announcedIds(event: ResponseStreamEvent): string[] {
+  switch (event.type) {
+    case 'response.output_item.added':
+      return event.item.type === 'image_generation_call' ? [event.item.id] : [];
+    case 'response.image_generation_call.in_progress':
+    case 'response.image_generation_call.generating':
+    case 'response.image_generation_call.partial_image':
+    case 'response.image_generation_call.completed':
+      return [event.item_id];
+    default:
+      return imageItemsOf(event).map((item) => item.id);
+  }
 }
 
 /**
- * What `withFinalImage` must end with, from the rules (not from its code): the first failure event or failed
- * image decides the error; without a terminal event the stream is truncated; an image spoken of whose bytes
- * never come is missing; otherwise every image spoken of is emitted.
+ * What `withFinalImage` (`failedIsError`) or `imageStates` must end with, from the rules (not from its code),
+ * reading the events in order, one response at a time: a failure event decides the error; so does a failed
+ * image for `withFinalImage`; an image announced whose bytes have not come by its response's
+ * `response.completed` (or the end of the stream) is missing; without any `response.completed` the stream is
+ * truncated. `ids` are the images of the last response that has any (what `imageStates`' last list shows),
+ * `emitted` every response's images with bytes.
  */
-function expectedFinalOutcome(events: readonly ResponseStreamEvent[]) {
-  const { ids, withBytes } = imagesOf(events);
-  const none = { ids, missing: [] as string[] };
-  for (const event of events) {
-    if (FAILURE_TYPES.has(event.type)) return { ...none, error: FAILURE_ERROR[event.type]! };
-    if (imageItemsOf(event).some((item) => item.status === 'failed'))
-      return { ...none, error: 'ImageGenerationError' };
+function expectedOutcome(events: readonly ResponseStreamEvent[], failedIsError: boolean) {
+  let ids = new Set<string>();
+  let failed = new Set<string>();
+  const emitted: string[][] = [];
+  let missing: string[] = [];
+  let completedSeen = false;
+  const outcome = (error: string | null) => ({ ids, failed, emitted, missing, error });
+  const segments = responsesOf(events);
+  for (const [k, segment] of segments.entries()) {
+    const announced = new Set<string>();
+    const settled = new Set<string>();
+    const failedHere = new Set<string>();
+    const withBytes: string[] = [];
+    const check = () => {
+      missing = [...announced].filter((id) => !settled.has(id));
+      return missing.length > 0;
+    };
+    for (const event of segment) {
+      if (FAILURE_TYPES.has(event.type)) return outcome(FAILURE_ERROR[event.type]!);
+      for (const id of announcedIds(event)) announced.add(id);
+      for (const item of imageItemsOf(event)) {
+        if (settled.has(item.id)) continue;
+        if (item.status === 'failed') {
+          if (failedIsError) return outcome('ImageGenerationError');
+          settled.add(item.id);
+          failedHere.add(item.id);
+        } else if (typeof item.result === 'string' && item.result.length > 0) {
+          settled.add(item.id);
+          withBytes.push(item.id);
+        }
+      }
+      if (event.type === 'response.completed') {
+        completedSeen = true;
+        if (check()) return outcome('MissingImageError');
+      }
+    }
+    emitted.push(withBytes);
+    if (announced.size > 0) {
+      ids = announced;
+      failed = failedHere;
+    }
+    // What a response still waits for when the stream ends (after some `response.completed`) is missing.
+    if (k === segments.length - 1 && completedSeen && check()) return outcome('MissingImageError');
   }
-  if (!events.some((e) => e.type === 'response.completed')) return { ...none, error: 'TruncatedStreamError' };
-  const missing = [...ids].filter((id) => !withBytes.has(id));
-  if (missing.length > 0) return { ids, missing, error: 'MissingImageError' };
-  return { ...none, error: null };
+  if (!completedSeen) return outcome('TruncatedStreamError');
+  return outcome(null);
+}
+
+function expectedFinalOutcome(events: readonly ResponseStreamEvent[]) {
+  return expectedOutcome(events, true);
 }
 
 /** What `imageStates` must end with: like `withFinalImage`, except that a failed image is a state, not an error. */
 function expectedStatesOutcome(events: readonly ResponseStreamEvent[]) {
-  const { ids, withBytes, failed } = imagesOf(events);
-  const none = { ids, failed };
-  const firstFailure = events.find((e) => FAILURE_TYPES.has(e.type));
-  if (firstFailure) return { ...none, error: FAILURE_ERROR[firstFailure.type]! };
-  if (!events.some((e) => e.type === 'response.completed')) return { ...none, error: 'TruncatedStreamError' };
-  if ([...ids].some((id) => !withBytes.has(id) && !failed.has(id)))
-    return { ...none, error: 'MissingImageError' };
-  return { ...none, error: null };
+  return expectedOutcome(events, false);
 }
