@@ -1,4 +1,4 @@
-import { from, lastValueFrom, Observable, take, throwError } from 'rxjs';
+import { from, lastValueFrom, Observable, take, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   finalResponse,
@@ -15,12 +15,12 @@ import { testScheduler } from '../support/marbles';
 type Completed = Extract<ResponseStreamEvent, { type: 'response.completed' }>;
 
 describe('finalResponse', () => {
-  it('emits the completed response once, at response.completed, and completes', () => {
+  it('emits the completed response once, at response.completed, and completes with the source', () => {
     const { events } = imageGenerationScenario({ images: 2, partials: 1, text: 'Two foxes.' });
     const { marbles, values } = eventMarbles(events);
     const completed = events.at(-1) as Completed;
     testScheduler().run(({ cold, expectObservable }) => {
-      const expected = `${'-'.repeat(events.length - 1)}(r|)`;
+      const expected = `${'-'.repeat(events.length - 1)}r|`;
       expectObservable(cold(marbles, values).pipe(finalResponse())).toBe(expected, { r: completed.response });
     });
   });
@@ -41,14 +41,51 @@ describe('finalResponse', () => {
     expect(results).toEqual(images.map((i) => i.b64));
   });
 
-  it('completes at response.completed even when the source stays open, and unsubscribes from it', () => {
-    const e = createEventFactory();
-    const completed = e.completed();
+  it('emits each response of a stream that carries several, and completes when the source does', () => {
+    const one = createEventFactory({ responseId: 'resp_one' });
+    const two = createEventFactory({ responseId: 'resp_two' });
+    const first = one.completed();
+    const second = two.completed();
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('a-b-----', { a: e.created() as ResponseStreamEvent, b: completed });
-      expectObservable(source.pipe(finalResponse())).toBe('--(r|)', { r: completed.response });
-      expectSubscriptions(source.subscriptions).toBe('^-!');
+      const source = cold('a-b-c-d-|', {
+        a: one.created() as ResponseStreamEvent,
+        b: first,
+        c: two.created(),
+        d: second,
+      });
+      expectObservable(source.pipe(finalResponse())).toBe('--r---s-|', {
+        r: first.response,
+        s: second.response,
+      });
+      expectSubscriptions(source.subscriptions).toBe('^-------!');
     });
+  });
+
+  it('drops an abandoned response (a new response.created before its terminal event), as after retry()', async () => {
+    const one = createEventFactory({ responseId: 'resp_cut' });
+    const two = createEventFactory({ responseId: 'resp_retry' });
+    const events = [one.created(), one.inProgress(), two.created(), two.completed()];
+    const values = await lastValueFrom(from(events).pipe(finalResponse(), toArray()));
+    expect(values.map((r) => r.id)).toEqual(['resp_retry']);
+  });
+
+  it("tolerates output indexes that skip a number, as the SDK's responses.stream() helper does", async () => {
+    const e = createEventFactory();
+    const message = e.message('msg_1', 'Hi');
+    const image = e.imageCall({ id: 'ig_1' });
+    const events = [
+      e.created(),
+      e.outputItemAdded({ ...message, content: [], status: 'in_progress' }, 0),
+      e.outputItemDone(message, 0),
+      // The real stream this came from numbered its second item 2.
+      e.outputItemAdded({ ...image, result: null, status: 'in_progress' }, 2),
+      e.outputItemDone(image, 2),
+      e.completed({ output: [message, image] }),
+    ];
+    const final = await lastValueFrom(from(events).pipe(finalResponse()));
+    expect(final.output.map((item) => item.id)).toEqual(['msg_1', 'ig_1']);
+    const snapshots = await lastValueFrom(from(events).pipe(responseSnapshots(), toArray()));
+    expect(snapshots[4]!.output.map((item) => item.id)).toEqual(['msg_1', 'ig_1']);
   });
 
   it('errors with the typed error of response.failed, response.incomplete and error events', async () => {

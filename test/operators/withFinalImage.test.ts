@@ -236,12 +236,12 @@ describe('withFinalImage', () => {
     });
   });
 
-  it('errors with MissingImageError when the stream ends after a completion event whose bytes never came', () => {
+  it("errors with MissingImageError at response.completed when a completion event's bytes never came", () => {
     const e = createEventFactory();
     const values = { a: e.created(), c: e.imageCompleted('ig_lost', 2), z: e.completed() };
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('acz|', values).pipe(withFinalImage())).toBe(
-        '---#',
+        '--#',
         undefined,
         new MissingImageError('ig_lost', 2),
       );

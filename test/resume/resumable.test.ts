@@ -178,12 +178,12 @@ describe('resumable', () => {
     expect(new ResumeNotPossibleError('resp_1', 'not-background').message).toMatch(/background: true/);
   });
 
-  it('fails with ResumeNotPossibleError (no-response-id) when the stream fails before response.created', async () => {
+  it("passes the request's own error through when the stream fails before response.created (nothing to resume; retry() can see the SDK's class)", async () => {
     const cause = cutError();
     const client = fakeResponsesClient(() => throwError(() => cause));
     const result = lastValueFrom(streamResponse(client, params).pipe(resumable(client)));
-    await expect(result).rejects.toBeInstanceOf(ResumeNotPossibleError);
-    await expect(result).rejects.toMatchObject({ reason: 'no-response-id', responseId: null, cause });
+    await expect(result).rejects.toBe(cause);
+    expect(client.retrieveCalls).toHaveLength(0);
   });
 
   it('gives up with ResumeFailedError after `retries` reconnections in a row, waiting `backoff(attempt)` each time', () => {

@@ -1,3 +1,4 @@
+import { APIUserAbortError } from 'openai/core/error';
 import { NotFoundError } from 'openai';
 import { lastValueFrom, NEVER, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ describe('resumeResponse', () => {
     expect(client.retrieveCalls[0]?.options?.signal).toBeInstanceOf(AbortSignal);
   });
 
-  it('aborts the request when unsubscribed, and ends quietly on the caller signal', () => {
+  it("aborts the request when unsubscribed, and errors with APIUserAbortError on the caller's signal", () => {
     const client = fakeResponsesClient([], { retrieve: NEVER });
     const subscription = resumeResponse(client, 'resp_1').subscribe();
     expect(client.retrieveCalls[0]?.aborted).toBe(false);
@@ -39,12 +40,12 @@ describe('resumeResponse', () => {
     expect(client.retrieveCalls[0]?.aborted).toBe(true);
 
     const controller = new AbortController();
-    let completed = false;
+    let error: unknown;
     resumeResponse(client, 'resp_1', {}, { signal: controller.signal }).subscribe({
-      complete: () => (completed = true),
+      error: (thrown: unknown) => (error = thrown),
     });
     controller.abort();
-    expect(completed).toBe(true);
+    expect(error).toBeInstanceOf(APIUserAbortError);
     expect(client.retrieveCalls[1]?.aborted).toBe(true);
   });
 

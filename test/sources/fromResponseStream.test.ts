@@ -1,4 +1,5 @@
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { APIUserAbortError } from 'openai/core/error';
+import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   fromResponseStream,
@@ -98,14 +99,46 @@ describe('fromResponseStream', () => {
     },
   );
 
-  it('completes quietly when the controller was aborted by its owner', async () => {
+  it("an abort of the stream's own controller is a cut (the SDK aborts it too, after any early end): TruncatedStreamError", async () => {
     const e = createEventFactory();
     const s = controlledStream([e.created(), e.completed()]);
     const done = lastValueFrom(fromResponseStream(s.stream).pipe(toArray()));
     s.release();
     await tick();
     s.controller.abort();
-    await expect(done).resolves.toEqual([expect.objectContaining({ type: 'response.created' })]);
+    const error = await done.catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TruncatedStreamError);
+    expect((error as TruncatedStreamError).eventCount).toBe(1);
+  });
+
+  it("the caller's signal in options errors with the SDK's APIUserAbortError at once, and aborts the stream", async () => {
+    const e = createEventFactory();
+    const s = controlledStream([e.created(), e.completed()]);
+    const caller = new AbortController();
+    const received: string[] = [];
+    const done = lastValueFrom(
+      fromResponseStream(s.stream, { signal: caller.signal }).pipe(tap((event) => received.push(event.type))),
+    );
+    s.release();
+    await tick();
+    caller.abort();
+    await expect(done).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(received).toEqual(['response.created']);
+    expect(s.controller.signal.aborted).toBe(true);
+  });
+
+  it('unsubscribing never throws, even when the iterator throws from return() synchronously', () => {
+    const iterable: ResponseEventStream = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<ResponseStreamEvent>>(() => undefined),
+        return: () => {
+          throw new Error('return() exploded');
+        },
+      }),
+    };
+    const subscription = fromResponseStream(iterable).subscribe({ error: () => undefined });
+    expect(() => subscription.unsubscribe()).not.toThrow();
+    expect(subscription.closed).toBe(true);
   });
 
   it('reads the whole SDK-shaped scenario and can be cut short with take', async () => {

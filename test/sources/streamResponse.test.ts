@@ -1,4 +1,5 @@
-import { lastValueFrom, retry, Subject, toArray } from 'rxjs';
+import { APIUserAbortError } from 'openai/core/error';
+import { lastValueFrom, retry, Subject, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   type ResponseStreamEvent,
@@ -63,25 +64,38 @@ describe('streamResponse', () => {
     await expect(lastValueFrom(streamResponse(client, params))).rejects.toBeInstanceOf(TruncatedStreamError);
   });
 
-  it("aborts on the caller's own signal and ends quietly", async () => {
+  it("errors with the SDK's APIUserAbortError on the caller's own signal, and aborts the request", async () => {
     const events$ = new Subject<ResponseStreamEvent>();
     const client = fakeResponsesClient(events$);
     const caller = new AbortController();
-    const done = lastValueFrom(streamResponse(client, params, { signal: caller.signal }).pipe(toArray()));
+    const received: ResponseStreamEvent[] = [];
+    const done = lastValueFrom(
+      streamResponse(client, params, { signal: caller.signal }).pipe(tap((event) => received.push(event))),
+    );
     events$.next(createEventFactory().created());
     caller.abort();
-    await expect(done).resolves.toHaveLength(1);
+    await expect(done).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(received).toHaveLength(1);
     expect(client.calls[0]!.aborted).toBe(true);
+    // The SDK is given our own signal, never the caller's: "was it us" is decided from our controller.
+    expect(client.calls[0]!.options?.signal).not.toBe(caller.signal);
   });
 
-  it('does not send a request when the caller signal is already aborted', async () => {
+  it('does not send a request when the caller signal is already aborted: APIUserAbortError at once', async () => {
     const client = fakeResponsesClient([]);
     const caller = new AbortController();
     caller.abort();
     await expect(
       lastValueFrom(streamResponse(client, params, { signal: caller.signal }).pipe(toArray())),
-    ).resolves.toEqual([]);
+    ).rejects.toBeInstanceOf(APIUserAbortError);
     expect(client.calls).toHaveLength(0);
+  });
+
+  it('does not pass idleTimeout to the SDK (it is ours)', async () => {
+    const client = fakeResponsesClient([createEventFactory().created(), createEventFactory().completed()]);
+    await lastValueFrom(streamResponse(client, params, { idleTimeout: 5_000, timeout: 1_000 }).pipe(toArray()));
+    expect(client.calls[0]!.options).not.toHaveProperty('idleTimeout');
+    expect(client.calls[0]!.options).toHaveProperty('timeout', 1_000);
   });
 
   it('errors with what create() rejects with (the SDK raises APIError before streaming)', async () => {
