@@ -1,8 +1,41 @@
 import type { Response, ResponseErrorEvent } from 'openai/resources/responses/responses';
 
 /**
+ * The key of every error class's brand: a global symbol, the same in every copy of this package (its ESM and CJS
+ * builds loaded in one process), so an error made by one copy is recognised by the other's classes.
+ */
+const BRAND: unique symbol = Symbol.for('rxjs-openai.errorBrand');
+
+/** `instanceof` as the language defines it. */
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+
+/** A class's own brand (never one it inherits), or `undefined`. */
+function ownBrand(cls: unknown): unknown {
+  return typeof cls === 'function' ? Object.getOwnPropertyDescriptor(cls, BRAND)?.value : undefined;
+}
+
+/**
+ * Whether `value` is an instance of `cls` from any copy of this package: the ordinary check first (cheap, and
+ * the whole answer within one copy), then whether a class of `value`'s prototype chain has `cls`'s own brand.
+ */
+function isInstance(cls: abstract new (...args: never) => unknown, value: unknown): boolean {
+  if (ordinaryHasInstance.call(cls, value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const brand = ownBrand(cls);
+  if (typeof brand !== 'string') return false;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if (ownBrand(Object.getOwnPropertyDescriptor(proto, 'constructor')?.value) === brand) return true;
+  }
+  return false;
+}
+
+/**
  * The root of every error this library raises. The SDK's own errors (`APIError` and its subclasses) pass
  * through unchanged; unsubscribing is never an error.
+ *
+ * `instanceof` works across copies of this package (an ESM app with a CJS dependency loads both builds): each
+ * class carries its own brand under a global symbol, and an error is an instance of a class when a class of its
+ * prototype chain has that class's brand. Every subclass below declares its own brand.
  *
  * @example
  * ```ts
@@ -11,6 +44,29 @@ import type { Response, ResponseErrorEvent } from 'openai/resources/responses/re
  * ```
  */
 export class RxOpenAIError extends Error {
+  /** This class's brand: how an instance made by another copy of this package is recognised. */
+  static readonly [BRAND]: string = 'RxOpenAIError';
+
+  /**
+   * Whether `value` is an instance of this class, made by this copy of the package or by another (its ESM or CJS
+   * build): the ordinary check first, then the brands of the classes in `value`'s prototype chain. A subclass
+   * without its own brand (your own subclasses) is checked the ordinary way only.
+   *
+   * @example
+   * ```ts
+   * import { TruncatedStreamError } from 'rxjs-openai';
+   * // true for a TruncatedStreamError made by the CJS build too, and `error` is narrowed.
+   * if (error instanceof TruncatedStreamError) console.warn(error.eventCount);
+   * ```
+   */
+  static override [Symbol.hasInstance]<Class extends abstract new (...args: never) => unknown>(
+    this: Class,
+    value: unknown,
+  ): value is InstanceType<Class> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof`, often a subclass.
+    return isInstance(this, value);
+  }
+
   override name = 'RxOpenAIError';
 }
 
@@ -19,6 +75,7 @@ export class RxOpenAIError extends Error {
  * because we aborted it: a cut connection is never mistaken for success.
  */
 export class TruncatedStreamError extends RxOpenAIError {
+  static override readonly [BRAND] = 'TruncatedStreamError';
   override name = 'TruncatedStreamError';
   constructor(
     /** How many events arrived before the end. */
@@ -51,6 +108,7 @@ export class TruncatedStreamError extends RxOpenAIError {
  * ```
  */
 export class MalformedEventError extends RxOpenAIError {
+  static override readonly [BRAND] = 'MalformedEventError';
   override name = 'MalformedEventError';
   constructor(
     /** How many events arrived whole before it. */
@@ -82,6 +140,7 @@ export class MalformedEventError extends RxOpenAIError {
  * ```
  */
 export class StreamIdleError extends RxOpenAIError {
+  static override readonly [BRAND] = 'StreamIdleError';
   override name = 'StreamIdleError';
   constructor(
     /** The idle timeout that ran out, in milliseconds. */
@@ -99,6 +158,7 @@ export class StreamIdleError extends RxOpenAIError {
 
 /** An image generation call finished with status `failed` (for example `moderation_blocked`). */
 export class ImageGenerationError extends RxOpenAIError {
+  static override readonly [BRAND] = 'ImageGenerationError';
   override name = 'ImageGenerationError';
   constructor(
     /** The image generation call's item id. */
@@ -115,6 +175,7 @@ export class ImageGenerationError extends RxOpenAIError {
 
 /** The response ended with `response.failed`. */
 export class ResponseFailedError extends RxOpenAIError {
+  static override readonly [BRAND] = 'ResponseFailedError';
   override name = 'ResponseFailedError';
   /** The API's error code, when the response carries one. */
   readonly code: string | null;
@@ -130,6 +191,7 @@ export class ResponseFailedError extends RxOpenAIError {
 
 /** The response ended with `response.incomplete` (for example `max_output_tokens` or `content_filter`). */
 export class ResponseIncompleteError extends RxOpenAIError {
+  static override readonly [BRAND] = 'ResponseIncompleteError';
   override name = 'ResponseIncompleteError';
   /** Why the response is incomplete, when the API says. */
   readonly reason: string | null;
@@ -148,6 +210,7 @@ export class ResponseIncompleteError extends RxOpenAIError {
  * nested (`{ type: 'error', error: { code, message } }`); both are read.
  */
 export class ResponseStreamError extends RxOpenAIError {
+  static override readonly [BRAND] = 'ResponseStreamError';
   override name = 'ResponseStreamError';
   /** The API's error code, or `null`. */
   readonly code: string | null;
@@ -172,6 +235,7 @@ export class ResponseStreamError extends RxOpenAIError {
 
 /** The stream ended after an image's completion event, but its bytes never came: an image is never dropped silently. */
 export class MissingImageError extends RxOpenAIError {
+  static override readonly [BRAND] = 'MissingImageError';
   override name = 'MissingImageError';
   constructor(
     /** The image generation call's item id. */
@@ -189,6 +253,7 @@ export class MissingImageError extends RxOpenAIError {
  * 4 KiB of text), so a UI can tell "not signed in" from "server down".
  */
 export class RelayHttpError extends RxOpenAIError {
+  static override readonly [BRAND] = 'RelayHttpError';
   override name = 'RelayHttpError';
   constructor(
     /** The HTTP status, e.g. `500`. */
@@ -213,6 +278,7 @@ export type ResumeNotPossibleReason = 'not-background' | 'no-response-id';
  * `response.created`).
  */
 export class ResumeNotPossibleError extends RxOpenAIError {
+  static override readonly [BRAND] = 'ResumeNotPossibleError';
   override name = 'ResumeNotPossibleError';
   constructor(
     /** The response's id, or `null` when the stream failed before `response.created` told it. */
@@ -232,6 +298,7 @@ export class ResumeNotPossibleError extends RxOpenAIError {
 
 /** A resumed stream skipped events: the next `sequence_number` was not the one expected. Never skipped silently. */
 export class SequenceGapError extends RxOpenAIError {
+  static override readonly [BRAND] = 'SequenceGapError';
   override name = 'SequenceGapError';
   constructor(
     /** The response's id, or `null` if unknown. */
@@ -249,6 +316,7 @@ export class SequenceGapError extends RxOpenAIError {
 
 /** `resumable()` gave up: every reconnection it was allowed failed. The last failure is the `cause`. */
 export class ResumeFailedError extends RxOpenAIError {
+  static override readonly [BRAND] = 'ResumeFailedError';
   override name = 'ResumeFailedError';
   constructor(
     /** The response's id. */
@@ -264,4 +332,116 @@ export class ResumeFailedError extends RxOpenAIError {
       options,
     );
   }
+}
+
+/**
+ * An output item was announced (`response.output_item.added`, or an event naming its item id) but never finished:
+ * no `response.output_item.done` for it, and not in `response.completed`'s output, before its response completed
+ * or the stream ended. An item is never dropped silently.
+ */
+export class MissingOutputItemError extends RxOpenAIError {
+  static override readonly [BRAND] = 'MissingOutputItemError';
+  override name = 'MissingOutputItemError';
+  constructor(
+    /** The item's id. */
+    readonly itemId: string,
+    /** The item's index in the response's `output`. */
+    readonly outputIndex: number,
+    /** The item's `type` (`function_call`, `message`, ...), as announced. */
+    readonly itemType: string,
+  ) {
+    super(`Output item ${itemId} (${itemType}, output ${outputIndex}) was announced but never finished.`);
+  }
+}
+
+/** A function call's `arguments` are not valid JSON. The raw text is kept, and the `SyntaxError` as `cause`. */
+export class FunctionArgumentsError extends RxOpenAIError {
+  static override readonly [BRAND] = 'FunctionArgumentsError';
+  override name = 'FunctionArgumentsError';
+  constructor(
+    /** The call's `call_id`, to answer it with a `function_call_output`. */
+    readonly callId: string,
+    /** The function's name. */
+    readonly functionName: string,
+    /** The arguments as the model wrote them. */
+    readonly rawArguments: string,
+    /** The function call's item id. */
+    readonly itemId: string,
+    options?: ErrorOptions,
+  ) {
+    const cause = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(`The arguments of ${functionName} (call ${callId}) are not valid JSON${cause}`, options);
+  }
+}
+
+/** One problem a Standard Schema validator found (its `issues`), as {@link FunctionArgumentsValidationError} keeps it. */
+export interface ValidationIssue {
+  /** What is wrong, in the validator's words. */
+  readonly message: string;
+  /** Where in the value, when the validator says: property keys or array indexes, or segments carrying them. */
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/**
+ * A function call's arguments are valid JSON but its function's schema rejected them (or `schemas` has no schema
+ * for its name). Carries the validator's `issues`.
+ */
+export class FunctionArgumentsValidationError extends RxOpenAIError {
+  static override readonly [BRAND] = 'FunctionArgumentsValidationError';
+  override name = 'FunctionArgumentsValidationError';
+  constructor(
+    /** The call's `call_id`. */
+    readonly callId: string,
+    /** The function's name. */
+    readonly functionName: string,
+    /** The arguments as the model wrote them. */
+    readonly rawArguments: string,
+    /** The function call's item id. */
+    readonly itemId: string,
+    /** What the validator found wrong (at least one). */
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    const first = issues[0];
+    const where = first?.path?.length
+      ? ` at ${first.path.map((s) => String(typeof s === 'object' ? s.key : s)).join('.')}`
+      : '';
+    super(
+      `The arguments of ${functionName} (call ${callId}) are invalid${first ? `${where}: ${first.message}` : ''}${issues.length > 1 ? ` (and ${issues.length - 1} more issue(s))` : ''}`,
+    );
+  }
+}
+
+/**
+ * An MCP tool call failed (`response.mcp_call.failed`, or its item done with status `failed`). `detail` is the
+ * item's `error` when known: an object (`mcp_protocol_error`, `mcp_tool_execution_error`, `http_error`) with SDK 7,
+ * a string with SDK 6.
+ */
+export class McpCallError extends RxOpenAIError {
+  static override readonly [BRAND] = 'McpCallError';
+  override name = 'McpCallError';
+  constructor(
+    /** The MCP call's item id. */
+    readonly itemId: string,
+    /** The item's index in the response's `output`. */
+    readonly outputIndex: number,
+    /** The MCP tool's name, when it was announced. */
+    readonly toolName: string | null,
+    /** The MCP server's label, when it was announced. */
+    readonly serverLabel: string | null,
+    /** The item's `error`, when known. */
+    readonly detail: unknown = null,
+  ) {
+    const what = toolName ? `${toolName}${serverLabel ? ` on ${serverLabel}` : ''}` : 'tool';
+    super(`MCP call ${itemId} (${what}) failed${describeMcpError(detail)}`);
+  }
+}
+
+/** An MCP error's type, code and message, for `McpCallError`'s message. */
+function describeMcpError(detail: unknown): string {
+  if (typeof detail === 'string') return detail ? `: ${detail}` : '';
+  if (detail === null || typeof detail !== 'object') return '';
+  const { message, type, code } = detail as { message?: unknown; type?: unknown; code?: unknown };
+  const label = [type, code].filter((part) => typeof part === 'string' || typeof part === 'number').join(' ');
+  const text = typeof message === 'string' ? message : '';
+  return `${label ? ` (${label})` : ''}${text ? `: ${text}` : ''}`;
 }

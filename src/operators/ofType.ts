@@ -13,6 +13,10 @@ import type { ResponseStreamEvent } from '../types';
  * result:  ----------delta-----------delta------------|
  * ```
  *
+ * To annotate, give both type arguments: `ofType<MyEvent, 'a' | 'b'>('a', 'b')`. TypeScript infers no type
+ * argument once one is given, so the types cannot come from the arguments then: `ofType<MyEvent>('a')` is a
+ * compile error (`'a'` is not assignable to `never`), never a silently unnarrowed `MyEvent`.
+ *
  * @example
  * ```ts
  * import { ofType, streamResponse } from 'rxjs-openai';
@@ -25,12 +29,23 @@ import type { ResponseStreamEvent } from '../types';
  *   });
  * ```
  *
+ * @example
+ * ```ts
+ * import { ofType, type ResponseStreamEvent } from 'rxjs-openai';
+ *
+ * // Both type arguments, or none: the result is narrowed to ResponseCompletedEvent either way.
+ * const completed = ofType<ResponseStreamEvent, 'response.completed'>('response.completed');
+ * ```
+ *
+ * @typeParam Input The union of events (default: the Responses API's `ResponseStreamEvent`).
+ * @typeParam Type The `type`s to keep: inferred from `types`, or given explicitly with `Input` (its default,
+ *   `never`, makes a lone explicit `Input` fail to compile rather than lose the narrowing).
  * @param types One or more event `type` strings.
  * @return An operator that emits only those events, typed as the matching union members.
  */
 export function ofType<
   Input extends { type: string } = ResponseStreamEvent,
-  const Type extends Input['type'] = Input['type'],
+  const Type extends Input['type'] = never,
 >(...types: [Type, ...Type[]]): OperatorFunction<Input, Extract<Input, { type: Type }>> {
   if (types.length === 1) {
     const only = types[0];

@@ -1,9 +1,10 @@
 import type {
+  ResponseCompletedEvent,
   ResponseImageGenCallCompletedEvent,
   ResponseTextDeltaEvent,
   ResponseTextDoneEvent,
 } from 'openai/resources/responses/responses';
-import { type Observable, of } from 'rxjs';
+import { type Observable, type OperatorFunction, of } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type FinalImage,
@@ -49,6 +50,52 @@ describe('ofType types', () => {
     expectTypeOf(actions$.pipe(ofType('b'))).toEqualTypeOf<Observable<{ type: 'b'; b: string }>>();
     // @ts-expect-error: 'c' is not an Action type
     actions$.pipe(ofType('c'));
+  });
+
+  it('narrows alike with both type arguments given, or none', () => {
+    expectTypeOf(ofType('response.completed')).toEqualTypeOf<
+      OperatorFunction<ResponseStreamEvent, ResponseCompletedEvent>
+    >();
+    expectTypeOf(ofType<ResponseStreamEvent, 'response.completed'>('response.completed')).toEqualTypeOf<
+      OperatorFunction<ResponseStreamEvent, ResponseCompletedEvent>
+    >();
+    expectTypeOf(
+      events$.pipe(
+        ofType<ResponseStreamEvent, 'response.output_text.delta' | 'response.output_text.done'>(
+          'response.output_text.delta',
+          'response.output_text.done',
+        ),
+      ),
+    ).toEqualTypeOf<Observable<ResponseTextDeltaEvent | ResponseTextDoneEvent>>();
+    // With both given, the result can be annotated too.
+    const completed$: Observable<ResponseCompletedEvent> = events$.pipe(
+      ofType<ResponseStreamEvent, 'response.completed'>('response.completed'),
+    );
+    expectTypeOf(completed$).toEqualTypeOf<Observable<ResponseCompletedEvent>>();
+  });
+
+  it('does not compile with the Input type argument alone, rather than silently not narrowing', () => {
+    // @ts-expect-error: with an explicit Input, the types must be given too (Type defaults to never)
+    events$.pipe(ofType<ResponseStreamEvent>('response.completed'));
+    // @ts-expect-error: the same with several types
+    ofType<ResponseStreamEvent>('response.output_text.delta', 'response.output_text.done');
+  });
+
+  it('narrows a custom union alike, and checks the explicit types against it and against the arguments', () => {
+    type Action = { type: 'a'; a: number } | { type: 'b'; b: string } | { type: 'c'; c: boolean };
+    const actions$ = of<Action>({ type: 'a', a: 1 });
+    expectTypeOf(actions$.pipe(ofType('a', 'c'))).toEqualTypeOf<
+      Observable<{ type: 'a'; a: number } | { type: 'c'; c: boolean }>
+    >();
+    expectTypeOf(actions$.pipe(ofType<Action, 'a' | 'c'>('a', 'c'))).toEqualTypeOf<
+      Observable<{ type: 'a'; a: number } | { type: 'c'; c: boolean }>
+    >();
+    // @ts-expect-error: Input alone does not compile on a custom union either
+    actions$.pipe(ofType<Action>('b'));
+    // @ts-expect-error: 'd' is not an Action type
+    ofType<Action, 'd'>('d');
+    // @ts-expect-error: the argument must be one of the explicit types
+    ofType<Action, 'a'>('b');
   });
 
   it('exposes a helper type for one member', () => {
