@@ -38,8 +38,17 @@ export interface ImageGenerationEventsOptions {
   interleave?: boolean;
   /** A text message before the images (as the model often writes one); none by default. */
   text?: string;
-  /** The response id (default `resp_test`). */
+  /**
+   * The response id. By default each scenario gets its own (`resp_test_1`, `resp_test_2`, ...), and so do its
+   * items (`ig_1_0001`, `msg_1_0001`), so that concatenated scenarios are distinct responses, as real ones are;
+   * give an id to pin it (the item ids are then `ig_0001`, `msg_0001`, ...).
+   */
   responseId?: string;
+  /**
+   * Mark the response `background: true` in its lifecycle events, as the API does for a response created in
+   * the background, so that `resumable()` can resume it (default false).
+   */
+  background?: boolean;
   /** The first `sequence_number` (default 0). */
   startSequenceNumber?: number;
 }
@@ -96,16 +105,19 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
           { length: options.images ?? 1 },
           (_, i) => (SAMPLE_PNGS[i % SAMPLE_PNGS.length] ?? SAMPLE_PNGS[0])!.b64,
         );
+  // Ids of their own unless pinned: concatenated scenarios are distinct responses.
+  const tag = options.responseId === undefined ? `${++scenarioCount}_` : '';
   const e = createEventFactory({
-    responseId: options.responseId ?? 'resp_test',
+    responseId: options.responseId ?? `resp_test_${scenarioCount}`,
     startSequenceNumber: options.startSequenceNumber ?? 0,
+    background: options.background,
   });
   const text = options.text ?? null;
   const firstImageIndex = text === null ? 0 : 1;
-  const messageId = 'msg_0001';
+  const messageId = `msg_${tag}0001`;
 
   const images: ScenarioImage[] = finals.map((b64, i) => ({
-    itemId: `ig_${String(i + 1).padStart(4, '0')}`,
+    itemId: `ig_${tag}${String(i + 1).padStart(4, '0')}`,
     outputIndex: firstImageIndex + i,
     b64,
     partials: Array.from({ length: partialCount }, (_, p) => options.previews?.(i, p) ?? previewFor(i)),
@@ -130,7 +142,7 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
     const done = e.imageCall({ id: itemId, result: image.b64, status: 'completed' });
     output.push(done);
     const list: Array<() => ResponseStreamEvent> = [
-      () => e.outputItemAdded(e.imageCall({ id: itemId, status: 'in_progress' }), outputIndex),
+      () => e.outputItemAdded(e.imageCall({ id: itemId, status: 'in_progress', result: null }), outputIndex),
       () => e.imageInProgress(itemId, outputIndex),
       () => e.imageGenerating(itemId, outputIndex),
       ...image.partials.map((b64, p) => () => e.imagePartial(itemId, outputIndex, p, b64)),
@@ -156,6 +168,9 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
   events.push(e.completed({ output, output_text: text ?? '' }));
   return { events, images, text };
 }
+
+/** How many scenarios this module has made: the next one's ids. */
+let scenarioCount = 0;
 
 function previewFor(imageIndex: number): string {
   return (SAMPLE_PNGS[imageIndex % SAMPLE_PNGS.length] ?? SAMPLE_PNGS[0])!.previewB64;

@@ -46,7 +46,12 @@ describe('partialAndFinalImages', () => {
   });
 
   it('keeps interleaved images apart, in the order their events come', () => {
-    const { events, images } = imageGenerationScenario({ images: 2, interleave: true, partials: 1 });
+    const { events, images } = imageGenerationScenario({
+      images: 2,
+      interleave: true,
+      partials: 1,
+      responseId: 'resp_test',
+    });
     const received: string[] = [];
     from(events)
       .pipe(partialAndFinalImages())

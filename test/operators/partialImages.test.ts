@@ -38,7 +38,12 @@ describe('partialImages', () => {
   });
 
   it('keeps interleaved images apart', () => {
-    const { events } = imageGenerationScenario({ images: 2, interleave: true, partials: 2 });
+    const { events } = imageGenerationScenario({
+      images: 2,
+      interleave: true,
+      partials: 2,
+      responseId: 'resp_test',
+    });
     const received: Array<[string, number]> = [];
     from(events)
       .pipe(partialImages())

@@ -15,11 +15,7 @@ import { testScheduler } from '../support/marbles';
 
 /** The events of a background response (`background: true` on every response they carry). */
 function backgroundEvents(): ResponseStreamEvent[] {
-  return imageGenerationEvents({ images: 1, partials: 2 }).map((event) =>
-    'response' in event
-      ? ({ ...event, response: { ...event.response, background: true } } as ResponseStreamEvent)
-      : event,
-  );
+  return imageGenerationEvents({ images: 1, partials: 2, responseId: 'resp_test', background: true });
 }
 
 /** The events after `after`, as the API replays a stored response. */
@@ -168,7 +164,7 @@ describe('resumable', () => {
   });
 
   it('fails at response.created with ResumeNotPossibleError when the response is not a background one', () => {
-    const events = imageGenerationEvents({ images: 1 });
+    const events = imageGenerationEvents({ images: 1, responseId: 'resp_test' });
     const { marbles, values } = eventMarbles(events);
     testScheduler().run(({ cold, expectObservable }) => {
       const client = fakeResponsesClient(() => cold(marbles, values));

@@ -86,11 +86,52 @@ describe('imageGenerationEvents', () => {
   });
 
   it('interleaves images round-robin', () => {
-    const events = imageGenerationEvents({ images: 2, interleave: true, partials: 0 });
+    const events = imageGenerationEvents({
+      images: 2,
+      interleave: true,
+      partials: 0,
+      responseId: 'resp_pinned',
+    });
     const ids = events.flatMap((e) =>
       'item_id' in e ? [e.item_id] : 'item' in e && 'id' in e.item ? [e.item.id] : [],
     );
     expect(ids.slice(0, 4)).toEqual(['ig_0001', 'ig_0002', 'ig_0001', 'ig_0002']);
+  });
+
+  it('gives each scenario ids of its own unless pinned: concatenated scenarios are distinct responses', () => {
+    const first = imageGenerationScenario({ images: 1, text: 'one' });
+    const second = imageGenerationScenario({ images: 1, text: 'two' });
+    const idOf = (events: readonly ResponseStreamEvent[]) =>
+      (events[0] as Extract<ResponseStreamEvent, { type: 'response.created' }>).response.id;
+    expect(idOf(first.events)).not.toBe(idOf(second.events));
+    expect(first.images[0]!.itemId).not.toBe(second.images[0]!.itemId);
+    const pinned = imageGenerationScenario({ images: 1, responseId: 'resp_x' });
+    expect([idOf(pinned.events), pinned.images[0]!.itemId]).toEqual(['resp_x', 'ig_0001']);
+  });
+
+  it('marks the response background: true when asked, so that resumable() can resume it', () => {
+    const { events } = imageGenerationScenario({ images: 1, background: true });
+    const lifecycle = events.filter((e) => 'response' in e) as { response: { background?: boolean } }[];
+    expect(lifecycle.length).toBeGreaterThan(1);
+    expect(lifecycle.every((e) => e.response.background === true)).toBe(true);
+    const plain = imageGenerationScenario({ images: 1 });
+    expect((plain.events[0] as { response: { background?: boolean } }).response.background).toBeUndefined();
+  });
+
+  it('imageCall() is a finished item with a PNG result by default, as documented, so its TSDoc example works', async () => {
+    const e = createEventFactory();
+    const item = e.imageCall({ id: 'ig_1' });
+    expect(Buffer.from(item.result!, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(e.imageCall({ id: 'ig_2', status: 'in_progress' }).result).toBeNull();
+    // The TSDoc example of createEventFactory:
+    const events = [
+      e.created(),
+      e.imageCompleted('ig_1', 0),
+      e.outputItemDone(e.imageCall({ id: 'ig_1' }), 0),
+      e.completed(),
+    ];
+    const images = await lastValueFrom(from(events).pipe(withFinalImage(), toArray()));
+    expect(images.map((i) => i.itemId)).toEqual(['ig_1']);
   });
 
   it.each([
