@@ -34,7 +34,11 @@ function clientAbortingItsOwnFetch(afterBytes: number, abortFirst = 1) {
         transform(chunk, controller) {
           controller.enqueue(chunk);
           seen += chunk.byteLength;
-          if (seen >= afterBytes) own.abort(new DOMException('the app’s own deadline', 'AbortError'));
+          if (seen < afterBytes) return;
+          // The transport throws an AbortError, as a fetch aborted by its own signal does.
+          const reason = new DOMException('the app’s own deadline', 'AbortError');
+          controller.error(reason);
+          own.abort(reason);
         },
       }),
     );

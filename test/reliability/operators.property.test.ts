@@ -23,6 +23,7 @@ import {
   imageItemsOf,
   interleavedCase,
   type Mutation,
+  multiResponseCase,
   mutate,
   SEED,
   Tally,
@@ -62,6 +63,11 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
     which: fc.constantFrom('error' as const, 'response.failed' as const, 'response.incomplete' as const),
   }),
   fc.record({ kind: fc.constant('failImage' as const), image: fc.nat() }),
+  fc.record({
+    kind: fc.constant('duplicatePreview' as const),
+    preview: fc.nat(),
+    later: fc.nat({ max: 12 }),
+  }),
 );
 
 /** How a run ended; the runs here are synchronous (the fake client serves arrays synchronously). */
@@ -311,6 +317,75 @@ describe(`operators on generated faults (seed ${SEED})`, () => {
   });
 });
 
+describe(`operators on generated multi-response streams (seed ${SEED})`, () => {
+  const multi = new Tally('operators: generated multi-response streams');
+  afterAll(() => multi.report());
+  const multiCase = fc
+    .array(fc.record({ base: caseArbitrary, abandoned: fc.boolean(), keep: fc.nat() }), {
+      minLength: 2,
+      maxLength: 4,
+    })
+    .map(multiResponseCase);
+
+  it('withFinalImage: every completed response’s images, and what an abandoned one finished; never a cap, a swallowed id or a missing report', () => {
+    check(
+      fc.property(multiCase, ({ events }) => {
+        multi.cases++;
+        const out = runSync(pipeline(events).pipe(withFinalImage()));
+        const expected = expectedFinalOutcome(events);
+        multi.outcome(`withFinalImage:${out.errored ? typedErrorName(out.error) : 'complete'}`);
+        expect(out.error).toBeUndefined();
+        expect(expected.error).toBeNull();
+        expect(out.values.map((i) => i.itemId)).toEqual(expected.emitted.flat());
+      }),
+      300,
+    );
+  });
+
+  it('imageStates: the last list holds exactly the last response’s images, all completed', () => {
+    check(
+      fc.property(multiCase, ({ events, responses }) => {
+        multi.cases++;
+        const out = runSync(pipeline(events).pipe(imageStates()));
+        multi.outcome(`imageStates:${out.errored ? typedErrorName(out.error) : 'complete'}`);
+        expect(out.error).toBeUndefined();
+        const lastResponse = responses.at(-1)!;
+        const last = out.values.at(-1)!;
+        expect(last.map((s) => [s.itemId, s.status, s.b64])).toEqual(
+          lastResponse.images.map((i) => [i.itemId, 'completed', i.b64]),
+        );
+        for (const list of out.values) {
+          // A list never mixes two responses' images.
+          const owners = new Set(
+            list.map((s) => responses.findIndex((r) => r.images.some((i) => i.itemId === s.itemId))),
+          );
+          expect(owners.size).toBeLessThanOrEqual(1);
+        }
+      }),
+      300,
+    );
+  });
+
+  it('partialImages and partialAndFinalImages: every response’s previews once, none after its image is done', () => {
+    check(
+      fc.property(multiCase, ({ events, responses }) => {
+        multi.cases++;
+        const out = runSync(pipeline(events).pipe(partialImages()));
+        multi.outcome(`partialImages:${out.errored ? typedErrorName(out.error) : 'complete'}`);
+        expect(out.completed).toBe(true);
+        assertPreviewsBeforeDone(
+          out.values,
+          events,
+          responses.flatMap((r) => r.images),
+        );
+        const both = runSync(pipeline(events).pipe(partialAndFinalImages()));
+        expect(both.values.filter((v) => !('item' in v))).toEqual(out.values);
+      }),
+      300,
+    );
+  });
+});
+
 /** Each emitted image at most once per response, with exactly the bytes served for it. */
 function assertNoWrongOrDuplicateImages(
   values: readonly FinalImage[],
@@ -321,7 +396,9 @@ function assertNoWrongOrDuplicateImages(
   const seen = new Map<string, number>();
   for (const image of values) {
     const times = (seen.get(image.itemId) ?? 0) + 1;
-    expect(times <= responses, `${image.itemId} emitted ${times} times in ${responses} response(s)`).toBe(true);
+    expect(times <= responses, `${image.itemId} emitted ${times} times in ${responses} response(s)`).toBe(
+      true,
+    );
     seen.set(image.itemId, times);
     expect(image.b64).toBe(bytes.get(image.itemId));
   }

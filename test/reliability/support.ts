@@ -134,6 +134,25 @@ function laneOf(event: ResponseStreamEvent): string {
   return withId.item_id ?? withId.item?.id ?? 'other';
 }
 
+/**
+ * Several generated responses in one stream, as a batch through `concatMap`, `repeat()` or `retry()` upstream
+ * gives them: each with ids of its own; a response marked `abandoned` is cut after `keep` of its events and
+ * never ends (a retry re-sent the request), and is followed by the next one.
+ */
+export function multiResponseCase(
+  responses: readonly { base: GeneratedCase; abandoned: boolean; keep: number }[],
+): { events: ResponseStreamEvent[]; responses: readonly GeneratedCase[] } {
+  const events: ResponseStreamEvent[] = [];
+  responses.forEach(({ base, abandoned, keep }, k) => {
+    const last = k === responses.length - 1;
+    // The last response always ends: a cut stream's outcome is another suite's business.
+    const kept =
+      abandoned && !last ? base.events.slice(0, 1 + (keep % (base.events.length - 1))) : base.events;
+    events.push(...kept);
+  });
+  return { events, responses: responses.map((r) => r.base) };
+}
+
 /** A fault applied to a valid event sequence. Positions are taken modulo the sequence's length. */
 export type Mutation =
   | { kind: 'duplicate'; at: number; to: number }
@@ -142,7 +161,9 @@ export type Mutation =
   | { kind: 'drop'; at: number }
   | { kind: 'stripBytes'; image: number }
   | { kind: 'failureEvent'; at: number; which: 'error' | 'response.failed' | 'response.incomplete' }
-  | { kind: 'failImage'; image: number };
+  | { kind: 'failImage'; image: number }
+  /** A copy of preview number `preview` inserted `later` events after it (a proxy re-sending, or out of order). */
+  | { kind: 'duplicatePreview'; preview: number; later: number };
 
 /** Applies the mutations in turn; returns the new sequence (the input is not changed). */
 export function mutate(
@@ -216,6 +237,15 @@ export function mutate(
                 },
               };
         list.splice(m.at % (n + 1), 0, e as unknown as ResponseStreamEvent);
+        break;
+      }
+      case 'duplicatePreview': {
+        const previews = list.flatMap((event, i) =>
+          event.type === 'response.image_generation_call.partial_image' ? [i] : [],
+        );
+        if (previews.length === 0) break;
+        const at = previews[m.preview % previews.length]!;
+        list.splice(Math.min(list.length, at + 1 + m.later), 0, { ...list[at]! });
         break;
       }
       case 'failImage': {

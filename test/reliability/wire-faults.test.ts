@@ -2,7 +2,7 @@
 // offsets (between frames and mid-frame, reset or ended cleanly), malformed frames, error events, stalls and
 // oversized events. Every run must end with exactly the served images, or with a typed error.
 import OpenAI from 'openai';
-import { type Observable, timeout } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FinalImage, resumable, streamResponse, withFinalImage } from '../../src/index';
 import {
@@ -82,7 +82,44 @@ function run(events$: Observable<ResponseStreamEvent>): Promise<Run> {
 }
 
 function request(scenario: MockScenario): Observable<ResponseStreamEvent> {
-  return streamResponse(client, params, { headers: { 'x-mock-scenario': JSON.stringify(scenario) } });
+  return streamResponse(client, params, withScenarioHeader(scenario));
+}
+
+function withScenarioHeader(scenario: MockScenario): { headers: Record<string, string> } {
+  return { headers: { 'x-mock-scenario': JSON.stringify(scenario) } };
+}
+
+/**
+ * A client whose own `fetch` aborts its first POST after `afterBytes` bytes of the body (a deadline of the
+ * app's, a navigation): an abort that is neither ours nor the caller's signal.
+ */
+function clientAbortingItsOwnFetch(afterBytes: number): OpenAI {
+  let posts = 0;
+  const ownFetch: typeof fetch = async (input, init) => {
+    if ((init?.method ?? 'GET').toUpperCase() !== 'POST' || ++posts > 1) return fetch(input, init);
+    const own = new AbortController();
+    init?.signal?.addEventListener('abort', () => own.abort(), { once: true });
+    const response = await fetch(input, { ...init, signal: own.signal });
+    let seen = 0;
+    const body = response.body!.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          // Pass exactly `afterBytes` bytes, then abort our own controller.
+          const room = afterBytes - seen;
+          if (room <= 0) return;
+          controller.enqueue(room >= chunk.byteLength ? chunk : chunk.subarray(0, room));
+          seen += Math.min(room, chunk.byteLength);
+          if (seen < afterBytes) return;
+          // The transport throws an AbortError, as a fetch aborted by its own signal does.
+          const reason = new DOMException('the app’s own deadline', 'AbortError');
+          controller.error(reason);
+          own.abort(reason);
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+  return new OpenAI({ baseURL: server.url, apiKey: 'test', maxRetries: 0, logLevel: 'off', fetch: ownFetch });
 }
 
 /**
@@ -162,15 +199,52 @@ describe(`faults on the wire, through the real client (seed ${SEED})`, () => {
     }
   });
 
-  it('a stall at 12 random points, cut by timeout(): TimeoutError, and the request is aborted', async () => {
+  it('a stall at 12 random points, cut by the idle timeout: StreamIdleError, and the request is aborted', async () => {
     for (let i = 0; i < 12; i++) {
       const stallAfterEvents = pick(0, eventCount - 1);
       const before = server.requests.length;
-      const result = await run(request({ stallAfterEvents }).pipe(timeout({ each: 250 })));
-      expect(judge('stall', result)).toBe('rxjs.TimeoutError');
+      const result = await run(
+        streamResponse(client, params, { idleTimeout: 250, ...withScenarioHeader({ stallAfterEvents }) }),
+      );
+      expect(judge('stall', result)).toBe('StreamIdleError');
       // The server sees the client leave: the stalled connection is not left open.
       const record = await server.request(before);
       expect((await record.ended).end).toBe('client-closed');
+    }
+  });
+
+  it('a background response stalled at 6 random points, resumed by resumable() after the idle timeout: exactly the images', async () => {
+    for (let i = 0; i < 6; i++) {
+      const stallAfterEvents = pick(1, eventCount - 2);
+      const events$ = streamResponse(
+        client,
+        { ...params, background: true },
+        { idleTimeout: 250, ...withScenarioHeader({ stallAfterEvents }) },
+      ).pipe(resumable(client, { backoff: 0, requestOptions: { idleTimeout: 250 } }));
+      expect(judge('resume-after-stall', await run(events$)), `stall after ${stallAfterEvents}`).toBe(
+        'exact-images',
+      );
+    }
+  });
+
+  it("an abort by the app's own fetch at 30 random byte offsets: TruncatedStreamError (never a quiet end); resumed, exactly the images", async () => {
+    for (let i = 0; i < 30; i++) {
+      const offset = pick(1, bodyBytes - 2);
+      const plain = await run(
+        streamResponse(clientAbortingItsOwnFetch(offset), params, withScenarioHeader({ delayMs: 0 })),
+      );
+      expect(judge('foreign-abort', plain), `abort at byte ${offset}`).toBe('TruncatedStreamError');
+      // In the background, with resumable(): once the id is known, the images all arrive.
+      const backgroundOffset = pick(backgroundFrameEnds[0]!, backgroundBytes - 2);
+      const resumingClient = clientAbortingItsOwnFetch(backgroundOffset);
+      const resumed = await run(
+        streamResponse(resumingClient, { ...params, background: true }).pipe(
+          resumable(resumingClient, { backoff: 0 }),
+        ),
+      );
+      expect(judge('resume-after-foreign-abort', resumed), `abort at byte ${backgroundOffset}`).toBe(
+        'exact-images',
+      );
     }
   });
 
@@ -204,7 +278,10 @@ describe(`faults on the wire, through the real client (seed ${SEED})`, () => {
       // one is resumed too.
       const idKnown = offset >= first || (mode === 'end' && offset === first - 1);
       if (idKnown) expect(outcome, `${kind} at byte ${offset}`).toBe('exact-images');
-      else expect(['TruncatedStreamError', 'MalformedEventError'], `${kind} at byte ${offset}`).toContain(outcome);
+      else
+        expect(['TruncatedStreamError', 'MalformedEventError'], `${kind} at byte ${offset}`).toContain(
+          outcome,
+        );
     }
   });
 
