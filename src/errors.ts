@@ -156,10 +156,36 @@ export class StreamIdleError extends RxOpenAIError {
   }
 }
 
-/** An image generation call finished with status `failed` (for example `moderation_blocked`). */
+/** Why moderation blocked an image, as the API details it (`moderation_details` of a `moderation_blocked` error). */
+export interface ImageModerationDetails {
+  /** The moderation categories (`violence`, ...); new values may come. */
+  readonly categories: readonly string[];
+  /** Whether the prompt or input images (`input`) or the generated image (`output`) was blocked. */
+  readonly moderation_stage: 'input' | 'output' | 'unknown';
+}
+
+/**
+ * An image generation call finished with status `failed` (for example `moderation_blocked`, with the API's
+ * `moderationDetails`).
+ *
+ * @example
+ * ```ts
+ * import { ImageGenerationError } from 'rxjs-openai';
+ * images$.subscribe({
+ *   error: (e) => {
+ *     if (e instanceof ImageGenerationError && e.code === 'moderation_blocked')
+ *       console.warn('blocked:', e.moderationDetails?.categories.join(', '));
+ *   },
+ * });
+ * ```
+ */
 export class ImageGenerationError extends RxOpenAIError {
   static override readonly [BRAND] = 'ImageGenerationError';
   override name = 'ImageGenerationError';
+  /** The API's error type (`image_generation_user_error`, ...), when it gave one. */
+  readonly type: string | null;
+  /** Why moderation blocked the image (a `moderation_blocked` error's `moderation_details`), when the API says. */
+  readonly moderationDetails: ImageModerationDetails | null;
   constructor(
     /** The image generation call's item id. */
     readonly itemId: string,
@@ -168,8 +194,31 @@ export class ImageGenerationError extends RxOpenAIError {
     /** The API's error code, when it gave one. */
     readonly code: string | null,
     message: string,
+    /** The rest of the item's `error`: its `type` and `moderation_details`. */
+    details: { type?: string | null; moderation_details?: ImageModerationDetails | null } = {},
   ) {
     super(`Image ${itemId} failed${code ? ` (${code})` : ''}: ${message}`);
+    this.type = details.type ?? null;
+    this.moderationDetails = details.moderation_details ?? null;
+  }
+}
+
+/**
+ * An Images API stream was asked for more than one image (`n > 1`): its events do not say which image they
+ * belong to (a preview's `partial_image_index` counts one image's previews; a completion event names no
+ * image), so their previews and finals could not be told apart. Raised at subscription, before any request
+ * is sent. Stream one image per request (several streams, `merge`d), or call the API without `stream`.
+ */
+export class UnsupportedImageCountError extends RxOpenAIError {
+  static override readonly [BRAND] = 'UnsupportedImageCountError';
+  override name = 'UnsupportedImageCountError';
+  constructor(
+    /** The `n` that was asked for. */
+    readonly n: number,
+  ) {
+    super(
+      `The Images API cannot stream n = ${n} images: its stream events do not say which image they belong to. Stream one image per request (n: 1, several requests merged), or call it without stream.`,
+    );
   }
 }
 
@@ -270,27 +319,26 @@ export class RelayHttpError extends RxOpenAIError {
 }
 
 /** Why {@link ResumeNotPossibleError} was raised. */
-export type ResumeNotPossibleReason = 'not-background' | 'no-response-id';
+export type ResumeNotPossibleReason = 'not-background';
 
 /**
  * `resumable()` cannot resume this response: only a background response (`background: true`) can be replayed
- * with `responses.retrieve(id, { stream: true, starting_after })`, and only once its id is known (from
- * `response.created`).
+ * with `responses.retrieve(id, { stream: true, starting_after })`. Raised at `response.created`, before any
+ * connection drops. (A stream that fails before its id is known has nothing to resume from: its own error
+ * passes through.)
  */
 export class ResumeNotPossibleError extends RxOpenAIError {
   static override readonly [BRAND] = 'ResumeNotPossibleError';
   override name = 'ResumeNotPossibleError';
   constructor(
-    /** The response's id, or `null` when the stream failed before `response.created` told it. */
+    /** The response's id. */
     readonly responseId: string | null,
-    /** `not-background`: the response was not created with `background: true`; `no-response-id`: the stream failed before its id was known. */
+    /** `not-background`: the response was not created with `background: true`. */
     readonly reason: ResumeNotPossibleReason,
     options?: ErrorOptions,
   ) {
     super(
-      reason === 'not-background'
-        ? `Response ${responseId} cannot be resumed: it is not a background response (its response.created says background is not true), and the API replays only background responses. Create it with background: true, or drop resumable().`
-        : 'The response cannot be resumed: the stream failed before response.created told its id.',
+      `Response ${responseId} cannot be resumed: it is not a background response (its response.created says background is not true), and the API replays only background responses. Create it with background: true, or drop resumable().`,
       options,
     );
   }
