@@ -16,6 +16,33 @@ export {
 // Marble helpers
 // UI state fixtures
 export { imageState } from './imageState';
+// Realistic scenarios of other items: tool calls, reasoning, web search, code interpreter
+export {
+  type CodeInterpreterScenario,
+  type CodeInterpreterScenarioOptions,
+  type CustomToolCallScenario,
+  type CustomToolCallScenarioOptions,
+  codeInterpreterScenario,
+  customToolCallScenario,
+  type FunctionCallScenario,
+  type FunctionCallScenarioOptions,
+  functionCallScenario,
+  type ItemScenarioBaseOptions,
+  type McpCallScenario,
+  type McpCallScenarioOptions,
+  mcpCallScenario,
+  type ReasoningImageScenario,
+  type ReasoningImageScenarioOptions,
+  reasoningImageScenario,
+  type ScenarioCitation,
+  type ScenarioCustomToolCall,
+  type ScenarioFunctionCall,
+  type ScenarioMcpCall,
+  type ToolCallEventOrder,
+  type WebSearchScenario,
+  type WebSearchScenarioOptions,
+  webSearchScenario,
+} from './itemScenarios';
 export { eventMarbles } from './marbles';
 export { SAMPLE_PNGS, type SamplePng } from './samplePngs';
 // Realistic scenarios

@@ -155,7 +155,8 @@ function pipeline(events: readonly ResponseStreamEvent[]): Observable<ResponseSt
 function check<T>(property: fc.IProperty<T>, numRuns: number): void {
   const details = fc.check(property, { seed: SEED, numRuns });
   if (!details.failed) return;
-  const short = JSON.stringify(details.counterexample?.[0], (key, v) => {
+  const [value] = (details.counterexample ?? []) as unknown[];
+  const short = JSON.stringify(value, (key, v) => {
     if (key === 'events' && Array.isArray(v))
       return v.map((e: ResponseStreamEvent) => `${e.type}${itemIdOf(e) ? `(${itemIdOf(e)})` : ''}`);
     return v;

@@ -1,0 +1,431 @@
+import type {
+  ResponseCustomToolCall,
+  ResponseFunctionToolCall,
+  ResponseOutputItem,
+} from 'openai/resources/responses/responses';
+import { concatMap, defer, from, type Observable, type OperatorFunction, of, tap } from 'rxjs';
+import {
+  FunctionArgumentsError,
+  FunctionArgumentsValidationError,
+  MissingOutputItemError,
+  RxOpenAIError,
+  type ValidationIssue,
+} from '../errors';
+import { failureOf } from '../internal/events';
+import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { operatePerResponse } from '../internal/operate';
+import type { ResponseStreamEvent } from '../types';
+
+/**
+ * A validator that implements Standard Schema v1 (https://standardschema.dev): Zod 3.24+, Zod 4, Valibot,
+ * ArkType, Effect Schema and others, passed as they are. Only `~standard.validate` is called; `types` gives
+ * `parsed` its type.
+ */
+export interface FunctionArgumentsSchema<Output = unknown> {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    /** Validates the parsed JSON; may return a promise (see `functionCalls`). */
+    readonly validate: (
+      value: unknown,
+    ) => FunctionArgumentsSchemaResult<Output> | Promise<FunctionArgumentsSchemaResult<Output>>;
+    readonly types?: { readonly input: unknown; readonly output: Output } | undefined;
+  };
+}
+
+/** What a Standard Schema validator returns: the value (possibly transformed), or the issues. */
+export type FunctionArgumentsSchemaResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: readonly ValidationIssue[] };
+
+/** The output type of a Standard Schema validator (`unknown` when it does not declare one). */
+export type InferSchemaOutput<Schema> = Schema extends {
+  readonly '~standard': { readonly types?: infer Types };
+}
+  ? [NonNullable<Types>] extends [never]
+    ? unknown
+    : NonNullable<Types> extends { readonly output: infer Output }
+      ? Output
+      : unknown
+  : unknown;
+
+/** Validators by function name, for `functionCalls({ schemas })`. */
+export type FunctionSchemas = { readonly [name: string]: FunctionArgumentsSchema };
+
+/** What `functionCalls` does with arguments that are not valid JSON or that a schema rejects. */
+export type InvalidArgumentsHandling = 'error' | 'emit';
+
+/** Options of {@link functionCalls}. */
+export interface FunctionCallsOptions<
+  Schemas extends FunctionSchemas = FunctionSchemas,
+  Invalid extends InvalidArgumentsHandling = InvalidArgumentsHandling,
+> {
+  /**
+   * A Standard Schema validator per function name: each call's parsed arguments are validated by its
+   * function's schema, and `parsed` is the schema's output (typed). With `schemas`, a call to a function
+   * that has none is invalid (as when a tool-calling SDK meets a tool it does not know).
+   */
+  readonly schemas?: Schemas;
+  /**
+   * `error` (default): invalid arguments error the stream (`FunctionArgumentsError`,
+   * `FunctionArgumentsValidationError`). `emit`: the call is emitted with `error` set and `parsed`
+   * `undefined`, and the stream goes on (to answer the model with the error, for example).
+   */
+  readonly invalid?: Invalid;
+}
+
+/** What every function call carries, valid or not. */
+interface FunctionCallFields<Name extends string> {
+  /** The call's `call_id`: answer it with a `function_call_output` item carrying the same id. */
+  readonly callId: string;
+  /** The function's name. */
+  readonly name: Name;
+  /** The arguments as the model wrote them (a JSON string). */
+  readonly arguments: string;
+  /** The function call's item id (`fc_...`). */
+  readonly itemId: string;
+  /** The item's index in the response's `output`. */
+  readonly outputIndex: number;
+  /**
+   * The `function_call` item: the one `response.output_item.done` carried when it came first; else the item
+   * `response.output_item.added` announced, with the final `arguments` and status `completed` filled in.
+   */
+  readonly item: ResponseFunctionToolCall;
+}
+
+/** A finished function call whose arguments parsed (and passed its schema, if any). Emitted by `functionCalls()`. */
+export interface FunctionCall<Parsed = unknown, Name extends string = string>
+  extends FunctionCallFields<Name> {
+  /** The arguments parsed as JSON, or the schema's output for them. */
+  readonly parsed: Parsed;
+  /** `null`: the arguments are valid. */
+  readonly error: null;
+}
+
+/** A finished function call whose arguments are invalid, as `functionCalls({ invalid: 'emit' })` emits it. */
+export interface InvalidFunctionCall extends FunctionCallFields<string> {
+  readonly parsed: undefined;
+  /** Why: not JSON (`FunctionArgumentsError`), or rejected by the schema (`FunctionArgumentsValidationError`). */
+  readonly error: FunctionArgumentsError | FunctionArgumentsValidationError;
+}
+
+/** What `functionCalls(options)` emits: calls typed by their schema, by name, and the invalid ones if emitted. */
+export type FunctionCallOf<
+  Schemas extends FunctionSchemas,
+  Invalid extends InvalidArgumentsHandling = 'error',
+> =
+  | ([keyof Schemas] extends [never]
+      ? FunctionCall
+      : {
+          [Name in keyof Schemas & string]: FunctionCall<InferSchemaOutput<Schemas[Name]>, Name>;
+        }[keyof Schemas & string])
+  | (Invalid extends 'emit' ? InvalidFunctionCall : never);
+
+/** More calls than a response has, and more calls waiting for an asynchronous validator than anyone needs. */
+const MAX_CALLS = MAX_IMAGES_PER_RESPONSE;
+
+/**
+ * Emits each finished function call with its call id, name, arguments and parsed arguments.
+ *
+ * The API splits a call across events: `response.output_item.added` has its `call_id` and `name`,
+ * `response.function_call_arguments.done` has the final `arguments` but only the item id, and
+ * `response.output_item.done` has everything. This pairs them by item id, in either order, with several calls
+ * interleaved, and emits each call once, as soon as its parts are known, in the order calls finish; a call that
+ * had none of those events is taken from `response.completed`'s `response.output`.
+ *
+ * - `parsed` is `JSON.parse(arguments)`; arguments that are not JSON error with `FunctionArgumentsError` (the
+ *   raw text, the call id and name, the `SyntaxError` as `cause`).
+ * - `schemas` validates each call with its function's Standard Schema validator (Zod, Valibot, ArkType, ...):
+ *   `parsed` is the validator's output, typed, and a rejection errors with `FunctionArgumentsValidationError`
+ *   and its `issues`. A validator may be asynchronous: its promise is awaited, and calls are still emitted in the
+ *   order they finished (a call waits for the validation of the calls before it); the output completes once
+ *   every validation has settled. An error (the source's, a failed response's) ends the output at once, without
+ *   the calls still being validated.
+ * - `invalid: 'emit'` emits invalid calls with `error` set instead of erroring. A validator that throws (or whose
+ *   promise rejects) errors the output with what it threw, in either mode: that is a bug, not invalid arguments.
+ * - A call announced that never finishes (no arguments, no done item, not in `response.completed`) errors
+ *   with `MissingOutputItemError`. A call whose done item has status `incomplete` is never emitted with its cut
+ *   arguments: its response's `response.incomplete` errors with `ResponseIncompleteError`.
+ * - `response.failed`, `response.incomplete` and `error` error with the typed errors; unknown events are ignored.
+ * - State belongs to one response (`concatMap`, `repeat()`, `retry()` upstream): an abandoned response's
+ *   unfinished calls are dropped. It holds ids and names, never argument deltas; at most 4096 calls per response.
+ *
+ * ```
+ * source:  --added(a)--added(b)--argsDone(b)--argsDone(a)--done(b)--done(a)--completed|
+ * result:  ----------------------b------------a-----------------------------------------|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import { functionCalls, streamResponse } from 'rxjs-openai';
+ *
+ * const schemas = { get_weather: z.object({ city: z.string() }) };
+ * streamResponse(client, { model: 'gpt-5', input: 'Weather in Paris?', tools })
+ *   .pipe(functionCalls({ schemas }))
+ *   .subscribe((call) => {
+ *     if (call.name === 'get_weather') console.log(call.callId, call.parsed.city); // parsed: { city: string }
+ *   });
+ * ```
+ *
+ * @param options `schemas` (a Standard Schema validator per function name) and `invalid` (`error` or `emit`).
+ * @return An operator from the response's events to its finished function calls.
+ * @see customToolCalls for custom (free-form) tool calls
+ * @see mcpCalls for MCP tool calls the API runs itself
+ * @see outputItems for every item as it finishes
+ */
+export function functionCalls<
+  const Schemas extends FunctionSchemas = Record<never, never>,
+  Invalid extends InvalidArgumentsHandling = 'error',
+>(
+  options: FunctionCallsOptions<Schemas, Invalid> = {},
+): OperatorFunction<ResponseStreamEvent, FunctionCallOf<Schemas, Invalid>> {
+  const schemas: FunctionSchemas | undefined = options.schemas;
+  const emitInvalid = options.invalid === 'emit';
+  type Out = FunctionCallOf<Schemas, Invalid>;
+
+  const invalid = (call: PairedCall<ResponseFunctionToolCall>, error: InvalidFunctionCall['error']) => {
+    if (!emitInvalid) throw error;
+    return { ...fieldsOf(call), parsed: undefined, error } as InvalidFunctionCall as Out;
+  };
+  const valid = (call: PairedCall<ResponseFunctionToolCall>, parsed: unknown) =>
+    ({ ...fieldsOf(call), parsed, error: null }) as FunctionCall as Out;
+  const judge = (
+    call: PairedCall<ResponseFunctionToolCall>,
+    result: FunctionArgumentsSchemaResult<unknown>,
+  ) =>
+    result.issues !== undefined
+      ? invalid(
+          call,
+          new FunctionArgumentsValidationError(call.callId, call.name, call.text, call.itemId, result.issues),
+        )
+      : valid(call, result.value);
+
+  /** The call checked: its value at once, or a promise of it (an asynchronous validator); throws when invalid. */
+  const check = (call: PairedCall<ResponseFunctionToolCall>): Out | Promise<Out> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(call.text);
+    } catch (cause) {
+      return invalid(
+        call,
+        new FunctionArgumentsError(call.callId, call.name, call.text, call.itemId, { cause }),
+      );
+    }
+    if (schemas === undefined) return valid(call, json);
+    const schema = Object.hasOwn(schemas, call.name) ? schemas[call.name] : undefined;
+    if (schema === undefined) {
+      const known = Object.keys(schemas).join(', ') || 'none';
+      return invalid(
+        call,
+        new FunctionArgumentsValidationError(call.callId, call.name, call.text, call.itemId, [
+          { message: `No schema for function "${call.name}" (schemas: ${known}).` },
+        ]),
+      );
+    }
+    const result = schema['~standard'].validate(json);
+    return isPromiseLike(result)
+      ? Promise.resolve(result).then((settled) => judge(call, settled))
+      : judge(call, result);
+  };
+
+  const pair = pairCalls(FUNCTION_CALL);
+  return (source) =>
+    defer(() => {
+      /** Calls received and not emitted yet: only an asynchronous validator makes them wait. */
+      let waiting = 0;
+      return source.pipe(
+        pair,
+        tap(() => {
+          if (++waiting > MAX_CALLS) {
+            throw new RxOpenAIError(`More than ${MAX_CALLS} function calls waiting for validation.`);
+          }
+        }),
+        concatMap((call): Observable<Out> => {
+          const outcome = check(call);
+          return outcome instanceof Promise ? from(outcome) : of(outcome);
+        }),
+        tap(() => {
+          waiting--;
+        }),
+      );
+    });
+}
+
+function fieldsOf(call: PairedCall<ResponseFunctionToolCall>): FunctionCallFields<string> {
+  return {
+    callId: call.callId,
+    name: call.name,
+    arguments: call.text,
+    itemId: call.itemId,
+    outputIndex: call.outputIndex,
+    item: call.item,
+  };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+// The pairing below is shared with `customToolCalls` (same event shapes, another item type and field).
+// It is not exported from the package.
+
+/** A call item: a function call or a custom tool call. */
+type CallItem = ResponseFunctionToolCall | ResponseCustomToolCall;
+
+/** How a kind of call is spread over events. @internal */
+export interface CallFormat<Item extends CallItem> {
+  readonly itemType: Item['type'];
+  /** The event type of a piece of the call's text (`...arguments.delta`). */
+  readonly deltaType: ResponseStreamEvent['type'];
+  /** The event type of the call's final text (`...arguments.done`). */
+  readonly doneType: ResponseStreamEvent['type'];
+  /** The final text on a `doneType` event. */
+  textOfEvent(event: ResponseStreamEvent): string;
+  /** The text on an item. */
+  textOfItem(item: Item): string;
+  /** The item with its final text (and status `completed`, when it has a status). */
+  withText(item: Item, text: string): Item;
+}
+
+/** A call paired from its events. @internal */
+export interface PairedCall<Item extends CallItem> {
+  readonly callId: string;
+  readonly name: string;
+  /** The call's final text: a function call's `arguments`, a custom tool call's `input`. */
+  readonly text: string;
+  readonly itemId: string;
+  readonly outputIndex: number;
+  readonly item: Item;
+}
+
+/** @internal */
+export const FUNCTION_CALL: CallFormat<ResponseFunctionToolCall> = {
+  itemType: 'function_call',
+  deltaType: 'response.function_call_arguments.delta',
+  doneType: 'response.function_call_arguments.done',
+  textOfEvent: (event) => (event as { arguments: string }).arguments,
+  textOfItem: (item) => item.arguments,
+  withText: (item, text) => ({
+    ...item,
+    arguments: text,
+    ...('status' in item ? { status: 'completed' } : {}),
+  }),
+};
+
+/**
+ * Pairs each call's parts by item id, in either order, per response; emits each call once, when its call id,
+ * name and final text are known. Throws `MissingOutputItemError` for a call that never finished. @internal
+ */
+export function pairCalls<Item extends CallItem>(
+  format: CallFormat<Item>,
+): OperatorFunction<ResponseStreamEvent, PairedCall<Item>> {
+  const isCall = (item: ResponseOutputItem | null | undefined): item is Item =>
+    item != null && item.type === format.itemType;
+  return operatePerResponse<PairedCall<Item>>((subscriber) => {
+    /** Calls seen and not emitted: where they are, the announced item (call id, name), the final text. */
+    const pending = new Map<string, { outputIndex: number; announced: Item | null; text: string | null }>();
+    /** Keys of the calls emitted, so that late or repeated events are ignored. */
+    const settled = new Set<string>();
+
+    const track = () => {
+      if (pending.size + settled.size >= MAX_CALLS) {
+        throw new RxOpenAIError(
+          `More than ${MAX_CALLS} ${format.itemType} items in one response: refusing to track more.`,
+        );
+      }
+    };
+    const pendingOf = (key: string, outputIndex: number) => {
+      let entry = pending.get(key);
+      if (!entry) {
+        track();
+        entry = { outputIndex, announced: null, text: null };
+        pending.set(key, entry);
+      }
+      return entry;
+    };
+    const emit = (key: string, item: Item, text: string, outputIndex: number) => {
+      pending.delete(key);
+      track();
+      settled.add(key);
+      subscriber.next({
+        callId: item.call_id,
+        name: item.name,
+        text,
+        itemId: item.id ?? '',
+        outputIndex,
+        item,
+      });
+    };
+    const finish = (item: Item, outputIndex: number) => {
+      const key = keyOf(item, outputIndex);
+      if (settled.has(key)) return;
+      // Cut short (its response is incomplete): never emitted with partial text.
+      if ((item as { status?: unknown }).status === 'incomplete') {
+        pendingOf(key, outputIndex);
+        return;
+      }
+      emit(key, item, format.textOfItem(item), outputIndex);
+    };
+    const checkFinished = () => {
+      for (const [key, entry] of pending)
+        throw new MissingOutputItemError(key.startsWith('#') ? '' : key, entry.outputIndex, format.itemType);
+    };
+
+    return {
+      next(event) {
+        switch (event.type) {
+          case 'response.output_item.added': {
+            const item = event.item;
+            if (!isCall(item)) return;
+            const key = keyOf(item, event.output_index);
+            if (settled.has(key)) return;
+            const entry = pendingOf(key, event.output_index);
+            entry.announced = item;
+            if (entry.text !== null)
+              emit(key, format.withText(item, entry.text), entry.text, entry.outputIndex);
+            return;
+          }
+          case 'response.output_item.done':
+            if (isCall(event.item)) finish(event.item, event.output_index);
+            return;
+          case 'response.completed': {
+            const output = event.response?.output ?? [];
+            for (let index = 0; index < output.length; index++) {
+              const item = output[index];
+              if (isCall(item)) finish(item, index);
+            }
+            checkFinished();
+            return;
+          }
+          default: {
+            if (event.type === format.deltaType || event.type === format.doneType) {
+              const { item_id: key, output_index: outputIndex } = event as {
+                item_id: string;
+                output_index: number;
+              };
+              if (typeof key !== 'string' || settled.has(key)) return;
+              const entry = pendingOf(key, outputIndex);
+              if (event.type === format.deltaType) return;
+              const text = format.textOfEvent(event);
+              entry.text = text;
+              if (entry.announced) emit(key, format.withText(entry.announced, text), text, entry.outputIndex);
+              return;
+            }
+            const failure = failureOf(event);
+            if (failure) throw failure;
+          }
+        }
+      },
+      complete: checkFinished,
+      teardown: () => {
+        pending.clear();
+        settled.clear();
+      },
+    };
+  });
+}
+
+function keyOf(item: CallItem, outputIndex: number): string {
+  return typeof item.id === 'string' && item.id !== '' ? item.id : `#${outputIndex}`;
+}
