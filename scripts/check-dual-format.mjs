@@ -52,6 +52,7 @@ const samples = {
       { message: 'Required' },
     ]),
   McpCallError: (api) => new api.McpCallError('mcp_1', 0, 'search', 'docs'),
+  ToolRunError: (api) => new api.ToolRunError('tool failed', ['call_1'], []),
 };
 
 const classes = errorClasses(builds.ESM.api);

@@ -493,3 +493,31 @@ function describeMcpError(detail: unknown): string {
   const text = typeof message === 'string' ? message : '';
   return `${label ? ` (${label})` : ''}${text ? `: ${text}` : ''}`;
 }
+
+/**
+ * `runTools()` stopped: a tool threw, a call was refused, or the SDK's runner gave up. Carries the call ids the
+ * runner reports (never their arguments or results: the SDK withholds the original error, which may hold
+ * credentials); `cause` is the SDK's `ResponsesToolRunnerError`.
+ *
+ * @example
+ * ```ts
+ * import { runTools, ToolRunError } from 'rxjs-openai';
+ * runTools(client, params, functions).subscribe({
+ *   error: (e) => e instanceof ToolRunError && console.warn('ran before the failure:', e.completedCallIds),
+ * });
+ * ```
+ */
+export class ToolRunError extends RxOpenAIError {
+  static override readonly [BRAND] = 'ToolRunError';
+  override name = 'ToolRunError';
+  constructor(
+    message: string,
+    /** Every call that entered dispatch, failed or refused ones included. */
+    readonly attemptedCallIds: readonly string[],
+    /** Every call whose tool returned an output. */
+    readonly completedCallIds: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`The tool run stopped: ${message}`, options);
+  }
+}

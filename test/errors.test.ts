@@ -80,6 +80,8 @@ function make(copy: ErrorsModule, name: string): Error {
         { message: 'Required' },
       ]),
     McpCallError: () => new copy.McpCallError('mcp_1', 0, 'search', 'docs'),
+    ToolRunError: () => new copy.ToolRunError('tool failed', ['call_1'], []),
+    UnsupportedImageCountError: () => new copy.UnsupportedImageCountError(2),
   };
   const factory = factories[name];
   if (!factory) throw new Error(`no sample for ${name}: add one to make()`);

@@ -2,6 +2,8 @@
 
 // Everything that also runs in browsers: event factories, the fake client, marble helpers, scenarios.
 export * from './browser';
+// Record and replay a real stream (Node only: files)
+export { readRecordedEvents, recordEvents } from './recording';
 // Local Responses server (Node only: not in the browser build, see browser.ts)
 export {
   type MockApiError,
@@ -16,4 +18,5 @@ export {
   renderMockImage,
   SMALL_IMAGE,
   startMockResponsesServer,
+  toolTurnsScenario,
 } from './server/index';

@@ -15,10 +15,9 @@ import {
 import {
   createEventFactory,
   imageGenerationScenario,
-  type MockRequestInfo,
   type MockResponsesServer,
-  type MockScenario,
   startMockResponsesServer,
+  toolTurnsScenario,
 } from '../../src/testing/index';
 
 /** Turn 1: the model calls get_weather({"city":"Paris"}), its arguments streamed in two deltas. */
@@ -49,20 +48,11 @@ const drawing = imageGenerationScenario({
   responseId: 'resp_turn_2',
 });
 
-/** Whether a request carries a function call output (the runner's second request). */
-function hasToolOutput(request: MockRequestInfo): boolean {
-  const input = (request.body as { input?: unknown } | null)?.input;
-  return (
-    Array.isArray(input) && input.some((item) => (item as { type?: string }).type === 'function_call_output')
-  );
-}
-
 let server: MockResponsesServer;
 let client: OpenAI;
 beforeAll(async () => {
   server = await startMockResponsesServer({
-    scenario: (request): MockScenario =>
-      hasToolOutput(request) ? { events: drawing.events } : { events: functionCallTurn() },
+    scenario: toolTurnsScenario([functionCallTurn(), drawing.events]),
   });
   client = new OpenAI({ baseURL: server.url, apiKey: 'test', maxRetries: 0, logLevel: 'off' });
 });
@@ -194,3 +184,32 @@ describe.skipIf(oldSdk)('runTools', () => {
     await expect(done).rejects.toBeInstanceOf(APIUserAbortError);
   });
 });
+
+describe.skipIf(oldSdk)(
+  'toolTurnsScenario: the local server keys a conversation by the call outputs it receives',
+  () => {
+    const request = (input: unknown[]) =>
+      client.responses.create({ model: 'gpt-5', input: input as never, stream: true }).then(
+        async (stream) => {
+          const types: string[] = [];
+          for await (const event of stream) types.push(event.type);
+          return types;
+        },
+        (error: unknown) => error,
+      );
+
+    it('answers turn 2 to the output of turn 1’s call, and 400 to a missing or a stray output, as the API does', async () => {
+      const first = await request([{ role: 'user', content: 'hi' }]);
+      expect(first).toEqual(functionCallTurn().map((e) => e.type));
+      const second = await request([
+        { type: 'function_call_output', call_id: 'call_weather', output: 'rain' },
+      ]);
+      expect(second).toEqual(drawing.events.map((e) => e.type));
+      const stray = await request([{ type: 'function_call_output', call_id: 'call_other', output: 'x' }]);
+      expect(stray).toMatchObject({
+        status: 400,
+        message: expect.stringMatching(/No tool call found .* call_other/),
+      });
+    });
+  },
+);

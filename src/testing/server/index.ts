@@ -8,3 +8,4 @@ export {
   type MockResponsesServerOptions,
   startMockResponsesServer,
 } from './startMockResponsesServer';
+export { toolTurnsScenario } from './toolTurns';
