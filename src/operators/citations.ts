@@ -2,7 +2,7 @@ import type { ResponseOutputItem, ResponseOutputText } from 'openai/resources/re
 import type { OperatorFunction } from 'rxjs';
 import { RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
-import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
@@ -33,7 +33,7 @@ export interface Citation {
   readonly text: string | null;
 }
 
-const MAX_PARTS_PER_RESPONSE = MAX_IMAGES_PER_RESPONSE;
+const MAX_PARTS_PER_RESPONSE = MAX_ITEMS_PER_RESPONSE;
 /** More annotations than a response has: the set of those seen stays bounded. */
 const MAX_ANNOTATIONS_PER_RESPONSE = 65_536;
 

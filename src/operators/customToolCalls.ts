@@ -1,7 +1,7 @@
 import type { ResponseCustomToolCall } from 'openai/resources/responses/responses';
 import { map, type OperatorFunction } from 'rxjs';
+import { type CallFormat, type PairedCall, pairCalls } from '../internal/CallPairing';
 import type { ResponseStreamEvent } from '../types';
-import { type CallFormat, type PairedCall, pairCalls } from './functionCalls';
 
 /** A finished custom tool call: its call id, name and free-form input. Emitted by `customToolCalls()`. */
 export interface CustomToolCall {

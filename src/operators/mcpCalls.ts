@@ -2,7 +2,7 @@ import type { ResponseOutputItem } from 'openai/resources/responses/responses';
 import type { OperatorFunction } from 'rxjs';
 import { McpCallError, MissingOutputItemError, RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
-import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
@@ -37,8 +37,6 @@ export interface McpCallsOptions {
    */
   readonly failed?: 'error' | 'emit';
 }
-
-const MAX_CALLS_PER_RESPONSE = MAX_IMAGES_PER_RESPONSE;
 
 /**
  * Emits each finished MCP tool call (a tool the API runs on a remote MCP server) with its output.
@@ -88,9 +86,9 @@ export function mcpCalls(options: McpCallsOptions = {}): OperatorFunction<Respon
     const settled = new Set<string>();
 
     const track = () => {
-      if (pending.size + settled.size >= MAX_CALLS_PER_RESPONSE) {
+      if (pending.size + settled.size >= MAX_ITEMS_PER_RESPONSE) {
         throw new RxOpenAIError(
-          `More than ${MAX_CALLS_PER_RESPONSE} MCP calls in one response: refusing to track more.`,
+          `More than ${MAX_ITEMS_PER_RESPONSE} MCP calls in one response: refusing to track more.`,
         );
       }
     };

@@ -2,7 +2,7 @@ import type { ResponseOutputItem } from 'openai/resources/responses/responses';
 import type { OperatorFunction } from 'rxjs';
 import { MissingOutputItemError, RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
-import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
@@ -24,9 +24,6 @@ export interface OutputItem<Item extends ResponseOutputItem = ResponseOutputItem
 export type OutputItemOf<Type extends OutputItemType> = OutputItem<
   Extract<ResponseOutputItem, { type: Type }>
 >;
-
-/** More output items than a response has: state stays bounded. */
-const MAX_ITEMS_PER_RESPONSE = MAX_IMAGES_PER_RESPONSE;
 
 /**
  * Emits each output item of the response once it is done, with its output index, in the order items finish.

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
-import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
@@ -75,9 +75,9 @@ export function outputText(): OperatorFunction<ResponseStreamEvent, OutputText> 
     const messageOf = (itemId: string, outputIndex: number): MessageText => {
       let message = byId.get(itemId);
       if (message) return message;
-      if (byId.size >= MAX_IMAGES_PER_RESPONSE) {
+      if (byId.size >= MAX_ITEMS_PER_RESPONSE) {
         throw new RxOpenAIError(
-          `More than ${MAX_IMAGES_PER_RESPONSE} messages in one response: refusing to track more.`,
+          `More than ${MAX_ITEMS_PER_RESPONSE} messages in one response: refusing to track more.`,
         );
       }
       message = { itemId, outputIndex, parts: [] };

@@ -2,7 +2,7 @@ import type { ResponseOutputItem, ResponseReasoningItem } from 'openai/resources
 import type { OperatorFunction, Subscriber } from 'rxjs';
 import { RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
-import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
@@ -34,7 +34,6 @@ export interface ReasoningSummary {
 
 /** More parts than a reasoning item has: the parts array stays small and dense. */
 const MAX_PARTS_PER_ITEM = 4096;
-const MAX_ITEMS_PER_RESPONSE = MAX_IMAGES_PER_RESPONSE;
 const SEPARATOR = '\n\n';
 
 interface ReasoningParts {
