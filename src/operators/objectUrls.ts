@@ -35,9 +35,10 @@ interface Held {
 
 /**
  * Gives every image of `imageStates()` an object URL for `<img src>`, and manages their lifetime: a new
- * preview or the final image gets a new URL and the image's previous URL is revoked; an image that leaves
- * the list has its URL revoked; and on unsubscribe (or error) every URL still held is revoked, so a
- * long-lived UI leaks no blobs.
+ * preview or the final image gets a new URL, and the image's previous URL is revoked once the list with the
+ * new one has been emitted (never before: an `<img>` may still be loading the old one); an image that leaves
+ * the list has its URL revoked the same way; and on unsubscribe (or error) every URL still held is revoked,
+ * so a long-lived UI leaks no blobs.
  *
  * The blob's type comes from the final item's `output_format`, else from the bytes themselves (previews
  * carry no format), else `image/png`. Entries whose bytes did not change keep their identity (and URL), so
@@ -47,7 +48,7 @@ interface Held {
  *
  * ```
  * states:  --[a:p1]--[a:p2]--[a:final]--|
- * result:  --[a:u1]--[a:u2]--[a:u3]-----    (u1 revoked at u2, u2 at u3, u3 on unsubscribe)
+ * result:  --[a:u1]--[a:u2]--[a:u3]-----    (u1 revoked after [a:u2] is out, u2 after [a:u3], u3 on unsubscribe)
  * ```
  *
  * @example
@@ -108,9 +109,13 @@ export function objectUrls(
         }
         const kept = new Set<string | null>();
         for (const entry of next.values()) kept.add(entry.url);
-        for (const entry of held.values()) if (entry.url !== null && !kept.has(entry.url)) revoke(entry.url);
+        const replaced: string[] = [];
+        for (const entry of held.values())
+          if (entry.url !== null && !kept.has(entry.url)) replaced.push(entry.url);
         held = next;
         subscriber.next(states.map((state) => (next.get(state.itemId) as Held).output));
+        // Only now: until the list that replaces them is out, the page still shows (and may be loading) them.
+        for (const url of replaced) revoke(url);
       },
       teardown() {
         const urls = [...held.values()].map((entry) => entry.url);

@@ -1,16 +1,26 @@
 // rxjs-openai/server: relay Responses API events to a browser as server-sent events.
 
+export { DEFAULT_IDLE_TIMEOUT_MS } from '../internal/idleTimeout';
 export { pipeServerSentEvents, type ServerResponseLike } from './pipeServerSentEvents';
-export { GENERIC_SAFE_ERROR, type SafeError, toSafeError } from './safeError';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  type IncomingMessageLike,
+  type JsonBodySource,
+  type ReadJsonBodyOptions,
+  RequestBodyError,
+  readJsonBody,
+} from './readJsonBody';
+export { GENERIC_SAFE_ERROR, redact, type SafeError, toSafeError } from './safeError';
+export {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_EVENT_BYTES,
+  DEFAULT_RESPONSE_FIELDS,
+  type ServerSentEventsOptions,
+} from './serverSentEventsOptions';
 export {
   SERVER_SENT_EVENTS_HEADERS,
   type ServerSentEventsResponseOptions,
   serverSentEventsResponse,
 } from './serverSentEventsResponse';
-export {
-  DEFAULT_HEARTBEAT_MS,
-  DEFAULT_MAX_BUFFERED_BYTES,
-  DEFAULT_MAX_EVENT_BYTES,
-  type ServerSentEventsOptions,
-  toServerSentEvents,
-} from './toServerSentEvents';
+export { toServerSentEvents } from './toServerSentEvents';

@@ -1,7 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { ResponseStreamEvent } from '../types';
+import type { ServerSentEventsOptions } from './serverSentEventsOptions';
 import { SERVER_SENT_EVENTS_HEADERS } from './serverSentEventsResponse';
-import { type ServerSentEventsOptions, toServerSentEvents } from './toServerSentEvents';
+import { toServerSentEvents } from './toServerSentEvents';
 
 /**
  * The part of a `node:http` `ServerResponse` (or Express's `res`) that {@link pipeServerSentEvents} uses;
@@ -26,7 +27,8 @@ export interface ServerResponseLike {
  * `reply.hijack()`) as server-sent events: sets the SSE headers, writes each event as the client can take it
  * (waiting for `drain`), and ends the response when the source ends. When the client disconnects (`close`), the source is unsubscribed,
  * which aborts the upstream request when it is `streamResponse`. The options are those of
- * {@link toServerSentEvents}: allowlist, size caps, heartbeat, error mapping.
+ * {@link toServerSentEvents}: allowlists of events and of `Response` fields, size caps, heartbeat, idle
+ * timeout, error mapping. Read the request's body with `readJsonBody`, which is bounded.
  *
  * ```
  * events$:  --created--partial--completed|

@@ -7,12 +7,15 @@ import {
 import {
   ImageGenerationError,
   MissingImageError,
+  RelayHttpError,
   ResponseFailedError,
   ResponseIncompleteError,
   ResponseStreamError,
   RxOpenAIError,
+  StreamIdleError,
   TruncatedStreamError,
 } from '../errors';
+import { RequestBodyError } from './readJsonBody';
 
 /** What the browser may learn about a failure: a stable code and a message with no secrets in it. */
 export interface SafeError {
@@ -32,9 +35,11 @@ export const GENERIC_SAFE_ERROR: SafeError = {
 
 /**
  * Maps an error to what a relay may tell the browser: this library's typed errors and the SDK's `APIError`
- * become a code and a message (with anything that looks like a key, a bearer token or an organization id
- * masked); anything else becomes {@link GENERIC_SAFE_ERROR}. Upstream authentication failures, rate limits
- * and server errors get fixed messages, because the API's own text for them names the key or organization.
+ * become a code and a message (with anything that looks like a secret masked, see {@link redact}); anything
+ * else becomes {@link GENERIC_SAFE_ERROR}. Upstream authentication failures, rate limits and server errors get
+ * fixed messages, because the API's own text for them names the key or organization; so does a
+ * `RelayHttpError` (a relay in front of this one failed): its status only, never its body, which can hold a
+ * stack trace. A `RequestBodyError` keeps its own code and message.
  *
  * @example
  * ```ts
@@ -64,6 +69,13 @@ export function toSafeError(error: unknown): SafeError {
   if (error instanceof TruncatedStreamError) {
     return safe('stream_truncated', 'The upstream response stream ended before the response was complete.');
   }
+  if (error instanceof StreamIdleError) {
+    return safe('stream_idle', `The upstream response stream was silent for ${error.idleMs} ms.`);
+  }
+  if (error instanceof RelayHttpError) {
+    return fromStatus(error.status, null, `The upstream relay answered HTTP ${error.status}.`);
+  }
+  if (error instanceof RequestBodyError) return safe(error.code, error.message);
   if (error instanceof MissingImageError) return safe('missing_image', error.message);
   if (error instanceof RxOpenAIError) return safe('error', error.message);
   return GENERIC_SAFE_ERROR;
@@ -81,12 +93,20 @@ function fromApiError(error: APIError): SafeError {
     // An `error` event inside the stream (the SDK throws it as an APIError without a status).
     return safe(error.code ?? 'stream_error', apiMessage ?? 'The response stream failed.');
   }
+  return fromStatus(status, error.code ?? null, apiMessage);
+}
+
+/** An upstream HTTP failure: fixed texts, except for another 4xx, whose `message` (masked) is kept. */
+function fromStatus(status: number, code: string | null, apiMessage: string | null): SafeError {
   if (status === 401 || status === 403) {
     return safe('upstream_auth', 'The server is not authorized to call the API.');
   }
   if (status === 429) return safe('rate_limited', 'Too many requests right now; try again later.');
   if (status >= 500) return safe('upstream_error', 'The API had a problem; try again.');
-  return safe(error.code ?? `http_${status}`, apiMessage ?? `The API refused the request (HTTP ${status}).`);
+  if (status >= 200 && status < 300) {
+    return safe('upstream_not_event_stream', 'The upstream answer was not an event stream.');
+  }
+  return safe(code ?? `http_${status}`, apiMessage ?? `The API refused the request (HTTP ${status}).`);
 }
 
 function rawStreamErrorMessage(error: ResponseStreamError): string | null {
@@ -99,10 +119,36 @@ function safe(code: string, message: string): SafeError {
   return { code: redact(String(code)).slice(0, 100), message: redact(message).slice(0, MAX_MESSAGE_CHARS) };
 }
 
-/** Masks what looks like an API key, a bearer token or an organization/project id. */
+/** Query parameters (and `name=value` pairs) whose value is a secret. */
+const SECRET_PARAMETER =
+  /\b(api[-_]?key|access[-_]?token|refresh[-_]?token|id[-_]token|client[-_]secret|token|key|sig|signature|secret|password)=[^&\s"'<>#,;()]+/gi;
+/** A header that carries a key, echoed as `name: value`, `name=value` or `"name": "value"`. */
+const SECRET_HEADER =
+  /\b(x-api-key|api-key|ocp-apim-subscription-key|x-goog-api-key|authorization|proxy-authorization)(["']?\s*[:=]\s*["']?)(?!\*\*\*)(?:(?:Bearer|Basic)\s+)?[^\s"',;}()&<>#]+/gi;
+
+/**
+ * Masks what looks like a secret in a message: OpenAI-style keys (`sk-`, `rk-`, `sess-`...), bearer and
+ * `Basic` credentials, `user:password@` in URLs, secret query parameters (`key=`, `api-key=`, `api_key=`,
+ * `token=`, `access_token=`, `sig=`...), key headers echoed in a message (`x-api-key: ...`), Azure-style
+ * 32-hex-digit keys, JSON web tokens, and organization/project ids.
+ *
+ * @example
+ * ```ts
+ * redact('GET https://x.openai.azure.com/?api-key=0123456789abcdef0123456789abcdef failed');
+ * // 'GET https://x.openai.azure.com/?api-key=*** failed'
+ * ```
+ *
+ * @param text Any text that may reach a browser.
+ * @return The text with every secret-looking part replaced by `***`.
+ */
 export function redact(text: string): string {
   return text
-    .replace(/\bBearer\s+[^\s"',]+/gi, 'Bearer ***')
-    .replace(/\b(sk|rk|pk|sess)-[A-Za-z0-9_*.-]{3,}/g, '$1-***')
-    .replace(/\b(org|proj)[-_][A-Za-z0-9]{4,}/g, '$1-***');
+    .replace(SECRET_HEADER, '$1$2***')
+    .replace(/\b(Bearer|Basic)\s+(?!\*\*\*)[^\s"',;]+/gi, '$1 ***')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi, '$1***@')
+    .replace(SECRET_PARAMETER, '$1=***')
+    .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '***')
+    .replace(/\b(sk|rk|pk|sess)-[A-Za-z0-9_*-]{3,}(?:\.[A-Za-z0-9_*-]+)*/g, '$1-***')
+    .replace(/\b(org|proj)[-_][A-Za-z0-9]{4,}/g, '$1-***')
+    .replace(/\b[0-9a-f]{32}\b/gi, '***');
 }

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { ResponseStreamEvent } from '../types';
-import { type ServerSentEventsOptions, toServerSentEvents } from './toServerSentEvents';
+import type { ServerSentEventsOptions } from './serverSentEventsOptions';
+import { toServerSentEvents } from './toServerSentEvents';
 
 /**
  * The response headers of an SSE relay: the event-stream content type, no caching or transformation by

@@ -76,10 +76,11 @@ describe('objectUrls', () => {
         0: 'a=null | ',
         1: 'a=u1 | 2:+u1',
         2: 'a=u1 b=u2 | 2:+u1,4:+u2',
-        3: 'a=u3 b=u2 | 2:+u1,4:+u2,6:+u3,6:-u1',
+        // u1 is revoked only after this list (with u3 in its place) is out: see the test below.
+        3: 'a=u3 b=u2 | 2:+u1,4:+u2,6:+u3',
       });
       scheduler.flush();
-      expect(urls.log.slice(4)).toEqual(['9:-u3', '9:-u2']);
+      expect(urls.log.slice(3)).toEqual(['6:-u1', '9:-u3', '9:-u2']);
     });
   });
 
@@ -152,8 +153,50 @@ describe('objectUrls', () => {
   it('revokes the URL of an image that leaves the list', () => {
     const urls = fakeUrls();
     const lists = [[state('a', coral!.b64), state('b', teal!.b64)], [state('b', teal!.b64)]];
+    // take(2) unsubscribes while the second list is emitted: u2 (held) goes then, u1 (replaced) right after.
     from(lists).pipe(objectUrls(urls), take(2)).subscribe();
-    expect(urls.log).toEqual(['0:+u1', '0:+u2', '0:-u1', '0:-u2']);
+    expect(urls.log).toEqual(['0:+u1', '0:+u2', '0:-u2', '0:-u1']);
+  });
+
+  it("revokes an image's previous URL only after the list that replaces it is emitted", () => {
+    const urls = fakeUrls();
+    const order: string[] = [];
+    const create = (blob: Blob) => {
+      const url = urls.createObjectURL(blob);
+      order.push(`create ${url}`);
+      return url;
+    };
+    const revoke = (url: string) => {
+      order.push(`revoke ${url}`);
+      urls.revokeObjectURL(url);
+    };
+    const lists = [
+      [state('a', coral!.previewB64), state('b', teal!.previewB64, { outputIndex: 1 })],
+      // a moves on to its final bytes; b leaves the list.
+      [finalState('a', coral!.b64)],
+    ];
+    // What a page sees at each emission: every URL in the list it gets, and every URL it showed until now,
+    // must still be live (an <img> may still be loading the previous one).
+    let shown: readonly ImageStateWithUrl[] = [];
+    const subscription = from(lists)
+      .pipe(objectUrls({ createObjectURL: create, revokeObjectURL: revoke }))
+      .subscribe((list) => {
+        order.push(`emit ${list.map((s) => s.url).join(',')}`);
+        for (const image of [...shown, ...list]) expect(urls.live.has(image.url!)).toBe(true);
+        shown = list;
+      });
+    expect(order).toEqual([
+      'create u1',
+      'create u2',
+      'emit u1,u2',
+      'create u3',
+      'emit u3',
+      'revoke u1',
+      'revoke u2',
+    ]);
+    subscription.unsubscribe();
+    expect(order.slice(7)).toEqual(['revoke u3']);
+    expect(urls.live.size).toBe(0);
   });
 
   it('types the blob from the final output_format, else from the bytes', () => {

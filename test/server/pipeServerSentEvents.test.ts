@@ -5,6 +5,7 @@ import type { ResponseStreamEvent } from '../../src/index';
 import { pipeServerSentEvents } from '../../src/server/index';
 import { createEventFactory, imageGenerationEvents } from '../../src/testing/index';
 import { sseFrame, startServer, type TestServer } from '../support/httpServers';
+import { relayed } from './support';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -27,7 +28,7 @@ describe('pipeServerSentEvents', () => {
     expect(response.status).toBe(201);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
-    expect(await response.text()).toBe(events.map(sseFrame).join(''));
+    expect(await response.text()).toBe(events.map((event) => sseFrame(relayed(event))).join(''));
     await piped;
     expect(flushed).toHaveLength(events.length);
   });

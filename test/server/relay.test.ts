@@ -12,6 +12,7 @@ import {
 import { pipeServerSentEvents } from '../../src/server/index';
 import { createEventFactory, imageGenerationScenario } from '../../src/testing/index';
 import { readBody, sseFrame, startServer, type TestServer } from '../support/httpServers';
+import { relayed as asRelayed } from './support';
 
 const API_KEY = 'sk-test-RELAYSECRET0123456789';
 const scenario = imageGenerationScenario({ images: 2, partials: 2 });
@@ -86,7 +87,7 @@ describe('relay: streamResponse → pipeServerSentEvents (node:http) → fromSer
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(response.headers.get('x-accel-buffering')).toBe('no');
     const events = await lastValueFrom(fromServerSentEvents(response).pipe(toArray()));
-    expect(events).toEqual(scenario.events);
+    expect(events).toEqual(scenario.events.map((event) => asRelayed(event)));
     // The key stayed on the server: the upstream saw it, the browser's request did not carry it.
     const upstreamRequest = upstream.requests.at(-1)!;
     expect(upstreamRequest.headers.authorization).toBe(`Bearer ${API_KEY}`);
@@ -106,7 +107,7 @@ describe('relay: streamResponse → pipeServerSentEvents (node:http) → fromSer
         toArray(),
       ),
     );
-    expect(seen).toEqual(scenario.events.slice(0, 3));
+    expect(seen).toEqual(scenario.events.slice(0, 3).map((event) => asRelayed(event)));
     // The client left: the relay's response closes, its pipe settles, and the upstream connection closes.
     const relayRequest = await relay.request(relay.requests.length - 1);
     await relayRequest.closed;

@@ -1,5 +1,14 @@
 import type { ServerResponse } from 'node:http';
-import { firstValueFrom, lastValueFrom, retry, take, toArray } from 'rxjs';
+import {
+  firstValueFrom,
+  lastValueFrom,
+  retry,
+  type SchedulerAction,
+  type Subscription,
+  take,
+  toArray,
+  VirtualTimeScheduler,
+} from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   fromServerSentEvents,
@@ -22,6 +31,29 @@ afterEach(async () => {
 function sseHead(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   res.flushHeaders();
+}
+
+/** A virtual clock that records the delay of every timer set on it and tells when one is set. */
+class WatchedScheduler extends VirtualTimeScheduler {
+  readonly delays: number[] = [];
+  private readonly waiters: Array<() => void> = [];
+
+  /** Resolves once some action is scheduled. */
+  scheduled(): Promise<void> {
+    if (this.actions.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  override schedule<T>(
+    work: (this: SchedulerAction<T>, state?: T) => void,
+    delay = 0,
+    state?: T,
+  ): Subscription {
+    this.delays.push(delay);
+    const subscription = super.schedule(work, delay, state);
+    for (const wake of this.waiters.splice(0)) wake();
+    return subscription;
+  }
 }
 
 /** Collects what an Observable emits until it ends, and how it ended. */
@@ -134,6 +166,84 @@ describe('fromServerSentEvents', () => {
     expect((error as Error).message).toContain('not an event stream');
   });
 
+  it('an HTTP error whose body stalls errors with what was read by the 2 s deadline, and cancels the body', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(503, 'Service Unavailable', { 'content-type': 'text/plain' });
+      res.write('upstream is restarting');
+      // ...and then never another byte.
+    });
+    const url = server.url;
+    // Idle timeout off: the only timer is the error body's deadline.
+    const scheduler = new WatchedScheduler();
+    const ended = settle(fromServerSentEvents(() => fetch(url), { idleTimeout: 0, scheduler }));
+    await scheduler.scheduled();
+    expect(scheduler.delays).toEqual([2000]);
+    // Whatever has arrived by the deadline is the body: wait for the server's first write to be sent.
+    const request = await server.request(0);
+    scheduler.flush();
+    const { error } = await ended;
+    expect(error).toBeInstanceOf(RelayHttpError);
+    expect(error).toMatchObject({ status: 503, statusText: 'Service Unavailable' });
+    expect('upstream is restarting'.startsWith((error as RelayHttpError).body)).toBe(true);
+    await request.closed;
+    expect(request.clientClosed).toBe(true);
+  });
+
+  it('reads at most 16 KiB of an endless error body, keeps 4 KiB of text, and cancels the rest', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      // An endless body of 4-byte characters, written as fast as the client reads.
+      const chunk = Buffer.from('🦊'.repeat(4096));
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) {}
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const url = server.url;
+    const { error } = await settle(fromServerSentEvents(() => fetch(url)));
+    expect(error).toBeInstanceOf(RelayHttpError);
+    const body = (error as RelayHttpError).body;
+    expect(body.length).toBeLessThanOrEqual(4096);
+    expect(body.startsWith('🦊'.repeat(1000))).toBe(true);
+    const request = await server.request(0);
+    await request.closed;
+    expect(request.clientClosed).toBe(true);
+  });
+
+  it.each<[string | null, string]>([
+    ['text/html; charset=utf-8', 'an HTML page'],
+    ['text/html; profile=text/event-stream', 'text/event-stream only as a parameter'],
+    ['application/x-text/event-stream', 'text/event-stream inside another type'],
+    ['text/event-streams', 'a longer type'],
+    [null, 'no content type at all'],
+  ])('a 200 with content-type %s (%s) is a RelayHttpError', async (type) => {
+    const e = createEventFactory();
+    server = await startServer((_req, res) => {
+      // Without a content-type header, node:http sends none.
+      res.writeHead(200, type === null ? {} : { 'content-type': type });
+      res.end([e.created(), e.completed()].map(sseFrame).join(''));
+    });
+    const url = server.url;
+    const response = await fetch(url);
+    expect(response.headers.get('content-type')).toBe(type);
+    const { error, values } = await settle(fromServerSentEvents(response));
+    expect(values).toEqual([]);
+    expect(error).toBeInstanceOf(RelayHttpError);
+    expect(error).toMatchObject({ status: 200 });
+  });
+
+  it('takes text/event-stream in any case, with parameters', async () => {
+    const e = createEventFactory();
+    const events = [e.created(), e.completed()];
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'Text/Event-Stream ; charset=UTF-8' });
+      res.end(events.map(sseFrame).join(''));
+    });
+    const url = server.url;
+    expect(await lastValueFrom(fromServerSentEvents(() => fetch(url)).pipe(toArray()))).toEqual(events);
+  });
+
   it('keeps at most 4 KiB of an error body', async () => {
     server = await startServer((_req, res) => {
       res.writeHead(502);
@@ -187,7 +297,8 @@ describe('fromServerSentEvents', () => {
     const { values, completed, error } = await settle(fromServerSentEvents(() => fetch(url)));
     expect(values.map((v) => v.type)).toEqual(['response.created']);
     expect(completed).toBe(false);
-    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(TruncatedStreamError);
+    expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
   it('a function input is cold: retry() fetches again', async () => {

@@ -16,7 +16,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { streamResponse } from 'rxjs-openai';
-import { pipeServerSentEvents } from 'rxjs-openai/server';
+import { pipeServerSentEvents, RequestBodyError, readJsonBody, toSafeError } from 'rxjs-openai/server';
 import { type MockScenario, startMockResponsesServer } from 'rxjs-openai/testing';
 
 /** What the local server serves for each `scenario` a request may name (mock mode only). */
@@ -61,39 +61,35 @@ const client = new OpenAI(
 );
 const model = process.env.OPENAI_MODEL ?? 'gpt-5';
 
+// Every error answer is `{ code, message }` (nothing secret in it), and the server keeps serving whatever a
+// request sends: a body that is not JSON, too large or cut off mid-upload is a 400 or 413, never a crash.
 const server = createServer((req, res) => {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/api/generate') {
-    if (req.method !== 'POST') return sendJson(res, 405, { error: { message: 'Use POST.' } });
-    return generate(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { error: { message: 'The relay failed.' } });
-      else res.destroy();
+    if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'Use POST.');
+    return generate(req, res).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else if (error instanceof RequestBodyError) sendError(res, error.status, error.code, error.message);
+      else sendError(res, 500, toSafeError(error).code, 'The relay failed.');
     });
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD')
-    return sendJson(res, 405, { error: { message: 'Use GET.' } });
-  return serveStatic(path, res).catch(() => sendJson(res, 500, { error: { message: 'The relay failed.' } }));
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'Use GET.');
+  return serveStatic(path, res).catch(() => sendError(res, 500, 'internal_error', 'The relay failed.'));
 });
 
 /** `POST /api/generate` `{ prompt, partialImages?, scenario? }`: the events, relayed as they arrive. */
 async function generate(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let body: Record<string, unknown>;
-  try {
-    body = await readJson(req);
-  } catch {
-    return sendJson(res, 400, { error: { message: 'The request body must be JSON of at most 16 KiB.' } });
-  }
+  // At most 16 KiB of JSON: anything else rejects with a RequestBodyError (400, or 413 when too large).
+  const body = await readJsonBody(req, { maxBytes: MAX_BODY_BYTES });
   const prompt = typeof body.prompt === 'string' ? body.prompt.trim() : '';
   if (!prompt || prompt.length > MAX_PROMPT_CHARS) {
-    return sendJson(res, 400, {
-      error: { message: `Write a prompt of 1 to ${MAX_PROMPT_CHARS} characters.` },
-    });
+    throw new RequestBodyError(400, 'invalid_prompt', `Write a prompt of 1 to ${MAX_PROMPT_CHARS} characters.`);
   }
   const partialImages = [0, 1, 2, 3].includes(body.partialImages as number) ? (body.partialImages as 0) : 2;
   const scenarioName = typeof body.scenario === 'string' ? body.scenario : 'default';
   const scenario = SCENARIOS[scenarioName];
   if (!apiKey && !scenario) {
-    return sendJson(res, 400, { error: { message: `Unknown scenario '${scenarioName.slice(0, 40)}'.` } });
+    throw new RequestBodyError(400, 'unknown_scenario', `Unknown scenario '${scenarioName.slice(0, 40)}'.`);
   }
 
   const events$ = streamResponse(
@@ -121,13 +117,12 @@ const TYPES: Record<string, string> = {
 /** The built app's files; any other path gets `index.html` (the app routes itself). */
 async function serveStatic(path: string, res: ServerResponse): Promise<void> {
   let file = resolve(staticDir, `.${decodeURIComponent(path)}`);
-  if (file !== staticDir && !file.startsWith(staticDir + sep))
-    return sendJson(res, 404, { error: { message: 'Not found.' } });
+  if (file !== staticDir && !file.startsWith(staticDir + sep)) return sendError(res, 404, 'not_found', 'Not found.');
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) file = join(staticDir, 'index.html');
   const index = await stat(file).catch(() => null);
   if (!index?.isFile()) {
-    return sendJson(res, 404, { error: { message: `No built app in ${staticDir}: run \`npm run build\`.` } });
+    return sendError(res, 404, 'no_app', `No built app in ${staticDir}: run \`npm run build\`.`);
   }
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
@@ -136,33 +131,10 @@ async function serveStatic(path: string, res: ServerResponse): Promise<void> {
   createReadStream(file).pipe(res);
 }
 
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (value && typeof value === 'object' && !Array.isArray(value))
-          resolveBody(value as Record<string, unknown>);
-        else reject(new Error('not an object'));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+/** An error answer: `{ code, message }`; `connection: close`, as the body may not have been read. */
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  res.end(JSON.stringify({ code, message }));
 }
 
 server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
