@@ -1,5 +1,5 @@
 // `npm run bench`: runs every benchmark side by side with its baselines and writes BENCHMARKS.md.
-// Options: `--only=size,operators,e2e,memory,instructions,reliability` to run some; `--out=<file>` (default BENCHMARKS.md).
+// Options: `--only=size,operators,e2e,images,memory,instructions,reliability` to run some; `--out=<file>` (default BENCHMARKS.md).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { E2E_SCENARIO, type E2EBenchResult } from './e2e';
+import type { ImagesApiBenchResult } from './imagesApi';
 import { type InstructionBenchResult, OPERATOR_EVENTS, runInstructionBench } from './instructions';
 import { MEMORY_IMAGES, type MemoryBenchResult, runMemoryBench } from './memory';
 import type { OperatorBenchResult, OperatorRow } from './operators';
@@ -21,7 +22,9 @@ const args = new Map(
     return [key!, value ?? 'true'] as const;
   }),
 );
-const only = new Set((args.get('only') ?? 'size,operators,e2e,memory,instructions,reliability').split(','));
+const only = new Set(
+  (args.get('only') ?? 'size,operators,e2e,images,memory,instructions,reliability').split(','),
+);
 const out = join(root, args.get('out') ?? 'BENCHMARKS.md');
 
 function versionOf(name: string): string {
@@ -87,6 +90,7 @@ let operators: OperatorBenchResult | undefined;
 let e2e: E2EBenchResult | undefined;
 let e2eMemory: E2EBenchResult | undefined;
 let pipelineCost: PipelineCostResult | undefined;
+let imagesApi: ImagesApiBenchResult | undefined;
 let instructions: InstructionBenchResult | undefined;
 let memory: MemoryBenchResult | undefined;
 let reliability: { lines: ReliabilityLine[]; ms: number; passed: boolean } | undefined;
@@ -112,6 +116,11 @@ if (only.has('e2e')) {
   log("e2e: the pipeline's own cost per event, from parsed events");
   pipelineCost = await inChild<PipelineCostResult>('pipelineCost');
   console.log(pipelineCost.markdown);
+}
+if (only.has('images')) {
+  log('images: the Images API, real client over loopback, server in its own process');
+  imagesApi = await inChild<ImagesApiBenchResult>('imagesApi');
+  console.log(imagesApi.markdown);
 }
 if (only.has('memory')) {
   log(`memory: ${MEMORY_IMAGES} images of 2 MB, each variant in its own process`);
@@ -283,6 +292,27 @@ In a real stream the same hand-offs cost more than in this tight loop: see where
 ${decompositionNotes()}
 The SDK helper takes ${fmtRatio(helper.wallRatio)} the hand-written loop's time: it accumulates and copies the whole
 response (images included) to build \`finalResponse()\`.`);
+}
+
+if (imagesApi) {
+  const ours = imagesApi.rows[1]!;
+  sections.push(`## 1b. The Images API end to end: the real \`openai\` client over loopback
+
+The local server, in its own process, streams an image generation of the Images API
+(\`POST /v1/images/generations\`, \`stream: true\`): ${imagesApi.eventsPerStream} events (3 previews, then the final image, realistic size: 1024x1024,
+${fmt(imagesApi.bytesPerStream / 1024 / 1024, 2)} MB per stream). Each timed run reads ${imagesApi.streamsPerRun} streams one after the other and checks it
+received exactly the served image and every preview, each time.
+
+- **hand-written loop**: \`for await\` over the SDK's \`Stream\` from \`client.images.generate({ stream: true })\`,
+  each preview once (never an older one after a newer one, none after the final image), the final image from
+  the completion event, a stream without it taken for a cut.
+- **rxjs-openai**: \`streamImageGeneration(client, params).pipe(partialAndFinalImages())\`.
+
+${imagesApi.markdown}
+
+**Target: within 5% of the hand-written loop:**
+${verdictLine('wall time', ours.wallRatio, ours.wallRatioInterval)}
+${verdictLine('CPU', ours.cpuRatio, ours.cpuRatioInterval)}`);
 }
 
 if (operators) {

@@ -318,27 +318,46 @@ export class RelayHttpError extends RxOpenAIError {
   }
 }
 
-/** Why {@link ResumeNotPossibleError} was raised. */
-export type ResumeNotPossibleReason = 'not-background';
+/**
+ * Why {@link ResumeNotPossibleError} was raised: `not-background`, the response was not created with
+ * `background: true`; `no-cursor`, a stream read through a relay (`fromServerSentEvents` with `resume`) was cut
+ * before the relay sent a cursor (an SSE `id:`) to resume from: the relay signs cursors only for background
+ * responses, and only with its `cursor` option.
+ */
+export type ResumeNotPossibleReason = 'not-background' | 'no-cursor';
 
 /**
- * `resumable()` cannot resume this response: only a background response (`background: true`) can be replayed
- * with `responses.retrieve(id, { stream: true, starting_after })`. Raised at `response.created`, before any
- * connection drops. (A stream that fails before its id is known has nothing to resume from: its own error
- * passes through.)
+ * The stream cannot be resumed. `resumable()` raises it at `response.created` (reason `not-background`), before
+ * any connection drops: only a background response (`background: true`) can be replayed with
+ * `responses.retrieve(id, { stream: true, starting_after })`. `fromServerSentEvents` with `resume` raises it
+ * when a stream is cut after events arrived but before the relay sent a cursor (reason `no-cursor`, or
+ * `not-background` when the response said so), with the cut as `cause`. (A stream that fails before anything
+ * arrived has nothing to resume from: its own error passes through.)
+ *
+ * @example
+ * ```ts
+ * import { ResumeNotPossibleError } from 'rxjs-openai';
+ * events$.subscribe({
+ *   error: (e) => {
+ *     if (e instanceof ResumeNotPossibleError && e.reason === 'no-cursor') console.warn('the relay sends no cursors');
+ *   },
+ * });
+ * ```
  */
 export class ResumeNotPossibleError extends RxOpenAIError {
   static override readonly [BRAND] = 'ResumeNotPossibleError';
   override name = 'ResumeNotPossibleError';
   constructor(
-    /** The response's id. */
+    /** The response's id, or `null` if unknown. */
     readonly responseId: string | null,
-    /** `not-background`: the response was not created with `background: true`. */
+    /** `not-background` or `no-cursor` (see {@link ResumeNotPossibleReason}). */
     readonly reason: ResumeNotPossibleReason,
     options?: ErrorOptions,
   ) {
     super(
-      `Response ${responseId} cannot be resumed: it is not a background response (its response.created says background is not true), and the API replays only background responses. Create it with background: true, or drop resumable().`,
+      reason === 'no-cursor'
+        ? `Response ${responseId ?? '(unknown)'} cannot be resumed: the stream was cut before the relay sent a cursor (an SSE id) to resume from. A relay signs cursors only for background responses, and only with its cursor option.`
+        : `Response ${responseId} cannot be resumed: it is not a background response (its response.created says background is not true), and the API replays only background responses. Create it with background: true, or drop resumable().`,
       options,
     );
   }

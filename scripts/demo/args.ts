@@ -20,6 +20,14 @@ export interface DemoOptions {
   readonly apiKey: string | null;
   /** Local server only: a scenario of the mock server (JSON), merged over the demo's own. */
   readonly scenario: Record<string, unknown> | null;
+  /**
+   * Which API: `responses` (the `image_generation` tool of `POST /v1/responses`) or `images` (`POST
+   * /v1/images/generations`, or `/v1/images/edits` with `edit`). With `images`, each image is a stream of its
+   * own (the Images API streams one image per request).
+   */
+  readonly api: 'responses' | 'images';
+  /** The image to edit (an absolute path), with the Images API's edits; `null` to generate. */
+  readonly edit: string | null;
 }
 
 /** A command line the demo cannot run: its message is printed as is. */
@@ -28,7 +36,9 @@ export class UsageError extends Error {
 }
 
 export const DEFAULT_PROMPT = 'A lighthouse on a rocky coast at dawn, watercolour';
+export const DEFAULT_EDIT_PROMPT = 'The same scene at night, under a full moon';
 export const DEFAULT_MODEL = 'gpt-5';
+export const DEFAULT_IMAGE_MODEL = 'gpt-image-1.5';
 
 export const HELP = `Usage: npm run demo -- [options]
 
@@ -39,9 +49,13 @@ Without OPENAI_API_KEY it runs against a built-in local Responses server (no net
 OPENAI_API_KEY set it calls the real API (this costs money), or the server given by --base-url.
 
 Options:
-  -p, --prompt <text>      What to draw (default: "${DEFAULT_PROMPT}")
-  -m, --model <name>       The Responses model that calls the image_generation tool (default: ${DEFAULT_MODEL})
-  -n, --images <1-4>       How many images to ask for (default: 1)
+  -p, --prompt <text>      What to draw, or with --edit what to change (default: "${DEFAULT_PROMPT}")
+  -m, --model <name>       The Responses model that calls the image_generation tool (default: ${DEFAULT_MODEL}),
+                           or with --api images the image model (default: ${DEFAULT_IMAGE_MODEL})
+  -n, --images <1-4>       How many images to ask for (default: 1; with --api images, one stream each)
+      --api <name>         responses (default): POST /v1/responses with the image_generation tool;
+                           images: the Images API, POST /v1/images/generations
+      --edit <file>        Edit this image (PNG, JPEG or WebP) with the Images API: POST /v1/images/edits
       --partials <0-3>     Partial previews per image, the tool's partial_images (default: 2)
   -o, --out <dir>          Output folder (default: ./output)
       --base-url <url>     Call this Responses-compatible server instead (key: OPENAI_API_KEY, or none)
@@ -92,11 +106,17 @@ export function parseDemoArgs(
     if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario))
       throw new UsageError('--scenario must be a JSON object.');
   }
-  const prompt = values.prompt?.trim() || DEFAULT_PROMPT;
   const base = env.INIT_CWD && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd;
+  const edit = values.edit === undefined ? null : resolve(base, values.edit);
+  const api = values.api ?? (edit ? 'images' : 'responses');
+  if (api !== 'responses' && api !== 'images')
+    throw new UsageError(`--api must be responses or images, got "${api}".`);
+  if (edit && api !== 'images')
+    throw new UsageError('--edit uses the Images API: leave out --api, or give --api images.');
+  const prompt = values.prompt?.trim() || (edit ? DEFAULT_EDIT_PROMPT : DEFAULT_PROMPT);
   return {
     prompt,
-    model: values.model?.trim() || DEFAULT_MODEL,
+    model: values.model?.trim() || (api === 'images' ? DEFAULT_IMAGE_MODEL : DEFAULT_MODEL),
     images,
     partials,
     outDir: resolve(base, values.out ?? 'output'),
@@ -104,6 +124,8 @@ export function parseDemoArgs(
     baseURL,
     apiKey,
     scenario,
+    api,
+    edit,
   };
 }
 
@@ -120,6 +142,8 @@ function parse(argv: readonly string[]) {
       out: { type: 'string', short: 'o' },
       'base-url': { type: 'string' },
       scenario: { type: 'string' },
+      api: { type: 'string' },
+      edit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

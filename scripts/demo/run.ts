@@ -1,8 +1,28 @@
 // The demo itself: one image generation streamed through the real openai client and rxjs-openai.
-import { isAbsolute, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, isAbsolute, relative } from 'node:path';
 import OpenAI from 'openai';
-import { concatMap, ignoreElements, merge, share, tap } from 'rxjs';
-import { imageStates, partialImages, streamResponse, withFinalImage } from '../../src/index';
+import {
+  combineLatest,
+  concatMap,
+  ignoreElements,
+  map,
+  merge,
+  type Observable,
+  share,
+  startWith,
+  tap,
+} from 'rxjs';
+import {
+  type ImageStreamEvent,
+  imageStates,
+  partialImages,
+  sniffImageMimeType,
+  streamImageEdit,
+  streamImageGeneration,
+  streamResponse,
+  withFinalImage,
+} from '../../src/index';
 import {
   type MockResponsesServer,
   type MockScenario,
@@ -41,6 +61,33 @@ export function requestBody(options: DemoOptions) {
   };
 }
 
+/** The Images API's request body: one image per request (a stream each), `partial_images` previews. */
+export function imagesRequestBody(options: DemoOptions) {
+  return { model: options.model, prompt: options.prompt, partial_images: options.partials };
+}
+
+/** The image to edit, as a `File` the SDK uploads (its type from its bytes). */
+export async function editInput(path: string): Promise<File> {
+  const bytes = await readFile(path);
+  const type = sniffImageMimeType(bytes);
+  if (type !== 'image/png' && type !== 'image/jpeg' && type !== 'image/webp')
+    throw new Error(`${path} is not a PNG, JPEG or WebP image.`);
+  return new File([bytes], basename(path), { type });
+}
+
+/**
+ * The event streams of the demo's request: one response of the Responses API, or, with the Images API, one
+ * stream per image asked for (it streams one image per request).
+ */
+async function eventStreams(client: OpenAI, options: DemoOptions): Promise<Observable<ImageStreamEvent>[]> {
+  if (options.api === 'responses') return [streamResponse(client, requestBody(options))];
+  const body = imagesRequestBody(options);
+  const image = options.edit ? await editInput(options.edit) : null;
+  return Array.from({ length: options.images }, () =>
+    image ? streamImageEdit(client, { ...body, image }) : streamImageGeneration(client, body),
+  );
+}
+
 /** `path` relative to `cwd` when it is inside it, else absolute. */
 export function displayPath(path: string, cwd: string): string {
   const shown = relative(cwd, path);
@@ -52,7 +99,9 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const name = error.name === 'Error' ? error.constructor.name : error.name;
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${name}: ${error.message}${cause}`.replace(/\s+/g, ' ').trim();
+  // A plain Error (the demo's own) is its message alone: the line already starts with "Error:".
+  const prefix = name === 'Error' ? '' : `${name}: `;
+  return `${prefix}${error.message}${cause}`.replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -66,8 +115,14 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
   const started = performance.now();
   let server: MockResponsesServer | null = null;
   try {
-    if (options.baseURL === null)
-      server = await startMockResponsesServer({ scenario: localScenario(options) });
+    if (options.baseURL === null) {
+      // With the Images API each image is a request of its own: a seed per request draws different images.
+      const scenario = localScenario(options);
+      server = await startMockResponsesServer({
+        scenario:
+          options.api === 'images' ? (request) => ({ seed: 1 + request.index, ...scenario }) : scenario,
+      });
+    }
     const baseURL = options.baseURL ?? server!.url;
     const client = new OpenAI({
       baseURL,
@@ -75,14 +130,17 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
       logLevel: 'off',
       ...(server ? { maxRetries: 0 } : {}),
     });
+    const endpoint =
+      options.api === 'responses' ? '' : options.edit ? ' (Images API: edits)' : ' (Images API: generations)';
     io.stdout.write(
       server
-        ? `Local Responses server at ${baseURL} (set OPENAI_API_KEY to call the real API)\n`
-        : `Calling ${baseURL}\n`,
+        ? `Local Responses server at ${baseURL}${endpoint} (set OPENAI_API_KEY to call the real API)\n`
+        : `Calling ${baseURL}${endpoint}\n`,
     );
     io.stdout.write(
       `Model ${options.model}, ${options.images} image(s), ${options.partials} partial(s) each: "${options.prompt}"\n`,
     );
+    if (options.edit) io.stdout.write(`Editing ${displayPath(options.edit, options.cwd)}\n`);
 
     const writer = new ImageWriter(options.outDir, io.signal);
     const progress = createProgress(io.stdout, options.partials);
@@ -93,26 +151,34 @@ export async function runDemo(options: DemoOptions, io: DemoIO): Promise<number>
       if (final) finals.push(shown);
       progress.wrote(shown);
     };
-    const events$ = streamResponse(client, requestBody(options)).pipe(share());
+    // Each stream is shared by its three pipelines; several streams (the Images API's) are shown as one list.
+    const streams = (await eventStreams(client, options)).map((events$) => events$.pipe(share()));
+    const states$ =
+      streams.length === 1
+        ? streams[0]!.pipe(imageStates())
+        : combineLatest(streams.map((events$) => events$.pipe(imageStates(), startWith([])))).pipe(
+            map((lists) => lists.flat()),
+          );
     const work$ = merge(
-      events$.pipe(
-        imageStates(),
+      states$.pipe(
         tap((list) => progress.states(list)),
         ignoreElements(),
       ),
-      events$.pipe(
-        partialImages(),
-        concatMap((p) =>
-          writer.write(imageFileName(p.itemId, p.event.output_format ?? 'png', p.index), p.b64),
+      ...streams.map((events$) =>
+        merge(
+          events$.pipe(
+            partialImages(),
+            concatMap((p) => writer.write(imageFileName(p.itemId, p.outputFormat ?? 'png', p.index), p.b64)),
+            tap((path) => written(path, false)),
+          ),
+          events$.pipe(
+            withFinalImage(),
+            concatMap((image) =>
+              writer.write(imageFileName(image.itemId, image.outputFormat ?? 'png'), image.b64),
+            ),
+            tap((path) => written(path, true)),
+          ),
         ),
-        tap((path) => written(path, false)),
-      ),
-      events$.pipe(
-        withFinalImage(),
-        concatMap((image) =>
-          writer.write(imageFileName(image.itemId, image.item.output_format ?? 'png'), image.b64),
-        ),
-        tap((path) => written(path, true)),
       ),
     );
 

@@ -10,6 +10,15 @@ export function isTerminalEvent(event: { type: string }): boolean {
   return type === 'response.completed' || type === 'response.failed' || type === 'response.incomplete';
 }
 
+/** Which events end a stream, for the source that reads it: a stream that ends before one was cut. */
+export type TerminalEventRule = (event: { type: string }) => boolean;
+
+/** The events that end an Images API stream (of one image): its completion event, with the final image. */
+export function isImagesApiTerminalEvent(event: { type: string }): boolean {
+  const type = event.type;
+  return type === 'image_generation.completed' || type === 'image_edit.completed';
+}
+
 /** The typed error for a failure event (`error`, `response.failed`, `response.incomplete`), else `null`. */
 export function failureOf(event: ResponseStreamEvent): Error | null {
   switch (event.type) {

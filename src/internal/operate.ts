@@ -125,19 +125,23 @@ export function operate<T, R>(
  * subscription and again whenever a new response begins in the same subscription (see
  * {@link ResponseBoundary}), after the previous response's `teardown`. Only the current response's
  * `complete` runs when the source completes, so what an abandoned response left unfinished is dropped, and
- * every cap counts per response.
+ * every cap counts per response. An Images API stream counts as a response (`E` may include its events).
+ * `init` gets the boundary too, which knows the current response's id.
  */
-export function operatePerResponse<R>(
-  init: (subscriber: Subscriber<R>) => OperatorHandlers<ResponseStreamEvent> & { teardown?(): void },
-): OperatorFunction<ResponseStreamEvent, R> {
-  return operate<ResponseStreamEvent, R>((subscriber) => {
+export function operatePerResponse<R, E extends { type: string } = ResponseStreamEvent>(
+  init: (
+    subscriber: Subscriber<R>,
+    response: { readonly responseId: string | null },
+  ) => OperatorHandlers<E> & { teardown?(): void },
+): OperatorFunction<E, R> {
+  return operate<E, R>((subscriber) => {
     const boundary = new ResponseBoundary();
-    let current = init(subscriber);
+    let current = init(subscriber, boundary);
     return {
       next(event) {
         if (boundary.starts(event)) {
           current.teardown?.();
-          current = init(subscriber);
+          current = init(subscriber, boundary);
         }
         current.next(event);
       },

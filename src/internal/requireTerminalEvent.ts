@@ -1,8 +1,7 @@
 // Internal: not part of the public API, not importable from the package.
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { MalformedEventError, TruncatedStreamError } from '../errors';
-import type { ResponseStreamEvent } from '../types';
-import { isTerminalEvent, sequenceNumberOf } from './events';
+import { isTerminalEvent, sequenceNumberOf, type TerminalEventRule } from './events';
 import { operate } from './operate';
 
 /**
@@ -17,11 +16,15 @@ import { operate } from './operate';
  * - an event the SDK cannot parse (its `SyntaxError`: a torn or mangled frame) errors with
  *   `MalformedEventError`, the original kept as `cause`; other errors (the SDK's `APIError`) pass unchanged;
  * - any failure after the terminal event completes instead: the response was already whole.
+ *
+ * What a terminal event is depends on the API: `isTerminal` (default: the Responses API's three; the Images
+ * API's sources pass `isImagesApiTerminalEvent`, its `*.completed` events).
  */
-export function requireTerminalEvent(
+export function requireTerminalEvent<E extends { type: string }>(
   endCause: () => unknown = () => undefined,
-): MonoTypeOperatorFunction<ResponseStreamEvent> {
-  return operate<ResponseStreamEvent, ResponseStreamEvent>((subscriber) => {
+  isTerminal: TerminalEventRule = isTerminalEvent,
+): MonoTypeOperatorFunction<E> {
+  return operate<E, E>((subscriber) => {
     let count = 0;
     let lastSequenceNumber: number | null = null;
     let terminated = false;
@@ -29,13 +32,17 @@ export function requireTerminalEvent(
       next(event) {
         count++;
         lastSequenceNumber = sequenceNumberOf(event) ?? lastSequenceNumber;
-        if (!terminated && isTerminalEvent(event)) terminated = true;
+        if (!terminated && isTerminal(event)) terminated = true;
         subscriber.next(event);
       },
       complete() {
         if (terminated) return;
         const cause = endCause();
-        throw new TruncatedStreamError(count, lastSequenceNumber, cause === undefined ? undefined : { cause });
+        throw new TruncatedStreamError(
+          count,
+          lastSequenceNumber,
+          cause === undefined ? undefined : { cause },
+        );
       },
       recover(error) {
         if (terminated) return null;

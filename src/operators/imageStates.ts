@@ -3,7 +3,7 @@ import { isImageCall } from '../internal/events';
 import { FinalImageMatcher, MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
 import { operatePerResponse } from '../internal/operate';
 import { PreviewGate } from '../internal/PreviewGate';
-import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
+import type { ImageState, ImageStatus, ImageStreamEvent, ResponseStreamEvent } from '../types';
 
 /**
  * Emits the state of every image of the response, for UIs: a new array, ordered by `outputIndex`, each time
@@ -22,6 +22,11 @@ import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
  * response's images), and an abandoned response (a new `response.created` before its terminal event) is
  * dropped, so a retried attempt never leaves an image `in_progress`.
  *
+ * The Images API's streams (`streamImageGeneration`, `streamImageEdit`) give the same states, of the one
+ * image of each stream: it appears with its first preview (`partial`; the API sends nothing before it), then
+ * `completed`, under the id `withFinalImage` gives it, with `final.source === 'images'`. The list's type is the
+ * same for both APIs, so a UI switches endpoints without other changes.
+ *
  * Memory: the list holds each image's latest bytes (its final image once known), so it grows with the number
  * of images of the current response (about one final image each), never with the number of previews. For a
  * response's final images alone, `withFinalImage()` keeps nothing.
@@ -38,13 +43,19 @@ import type { ImageState, ImageStatus, ResponseStreamEvent } from '../types';
  *
  * readonly images = toSignal(streamResponse(client, params).pipe(imageStates()), { initialValue: [] });
  * // template: @for (image of images(); track image.itemId) { <img [src]="'data:image/png;base64,' + image.b64"> }
+ *
+ * // The Images API: the same list, the same template.
+ * readonly generated = toSignal(streamImageGeneration(client, { prompt, partial_images: 2 }).pipe(imageStates()), { initialValue: [] });
  * ```
  *
  * @return An operator from the response's events to the list of its images' states.
  * @see withFinalImage
  */
-export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly ImageState[]> {
-  return operatePerResponse<readonly ImageState[]>((subscriber) => {
+export function imageStates<E extends ImageStreamEvent = ResponseStreamEvent>(): OperatorFunction<
+  E,
+  readonly ImageState[]
+> {
+  return operatePerResponse<readonly ImageState[], E>((subscriber, response) => {
     const byId = new Map<string, ImageState>();
     let list: ImageState[] = [];
     let changed = false;
@@ -68,14 +79,17 @@ export function imageStates(): OperatorFunction<ResponseStreamEvent, readonly Im
     };
 
     const gate = new PreviewGate();
-    const matcher = new FinalImageMatcher({
-      final: (image) =>
-        update(image.itemId, image.outputIndex, { status: 'completed', b64: image.b64, final: image }),
-      failed: (error, item) => update(item.id, error.outputIndex, { status: 'failed', error }),
-    });
+    const matcher = new FinalImageMatcher(
+      {
+        final: (image) =>
+          update(image.itemId, image.outputIndex, { status: 'completed', b64: image.b64, final: image }),
+        failed: (error, item) => update(item.id, error.outputIndex, { status: 'failed', error }),
+      },
+      response,
+    );
 
     return {
-      next(event) {
+      next(event: ImageStreamEvent) {
         switch (event.type) {
           case 'response.output_item.added':
             if (isImageCall(event.item)) {

@@ -3,7 +3,14 @@ import { FinalImageMatcher } from '../internal/FinalImageMatcher';
 import { OperatorObserver } from '../internal/operate';
 import { PreviewGate } from '../internal/PreviewGate';
 import { ResponseBoundary } from '../internal/ResponseBoundary';
-import type { FinalImage, PartialImage, ResponseStreamEvent } from '../types';
+import type {
+  AnyFinalImage,
+  AnyPartialImage,
+  FinalImage,
+  ImageStreamEvent,
+  PartialImage,
+  ResponseStreamEvent,
+} from '../types';
 
 /**
  * Emits the previews and the final images of a response in one stream, in the order they come: what
@@ -14,6 +21,10 @@ import type { FinalImage, PartialImage, ResponseStreamEvent } from '../types';
  * and that saves the cost of RxJS handing every event to two chains (a few percent of a whole response's
  * time: `BENCHMARKS.md`, section 1). Tell the two apart with `'item' in image` (a {@link FinalImage} has its output item, a
  * {@link PartialImage} its event), which TypeScript narrows on.
+ *
+ * It reads the Images API's streams too (`streamImageGeneration`, `streamImageEdit`): their previews and
+ * their final image, with the same shapes (`source: 'images'`); the output type follows the input, as
+ * `withFinalImage`'s.
  *
  * ```
  * source:  --p0--p1--c--p2--d--rc|    p = partial_image, c = completed, d = output_item.done
@@ -30,33 +41,43 @@ import type { FinalImage, PartialImage, ResponseStreamEvent } from '../types';
  *     if ('item' in image) save(image.itemId, image.b64); // the final image
  *     else show(image.itemId, image.b64); // a preview
  *   });
+ *
+ * // The Images API: the same operator; `image.source === 'images'`.
+ * streamImageEdit(client, { image: photo, prompt: 'At night', partial_images: 2 })
+ *   .pipe(partialAndFinalImages())
+ *   .subscribe((image) => show(image.itemId, imageDataUrl(image.b64, image.outputFormat)));
  * ```
  *
  * @return An operator from the response's events to its previews and final images.
  * @see partialImages
  * @see withFinalImage
  */
-export function partialAndFinalImages(): OperatorFunction<ResponseStreamEvent, PartialImage | FinalImage> {
+export function partialAndFinalImages<E extends ImageStreamEvent = ResponseStreamEvent>(): OperatorFunction<
+  E,
+  PartialImage<E> | FinalImage<E>
+> {
   return (source) =>
-    new Observable<PartialImage | FinalImage>((subscriber) => {
-      source.subscribe(new PartialAndFinalObserver(subscriber));
+    new Observable<PartialImage<E> | FinalImage<E>>((subscriber) => {
+      source.subscribe(
+        new PartialAndFinalObserver(subscriber as Subscriber<AnyPartialImage | AnyFinalImage>),
+      );
     });
 }
 
 /** Its own observer class, as `withFinalImage`'s: `next` calls the gate and the matcher directly. */
-class PartialAndFinalObserver extends OperatorObserver<ResponseStreamEvent> {
+class PartialAndFinalObserver extends OperatorObserver<ImageStreamEvent> {
   private readonly gate = new PreviewGate();
   private readonly matcher: FinalImageMatcher;
   private readonly boundary = new ResponseBoundary();
 
-  constructor(destination: Subscriber<PartialImage | FinalImage>) {
+  constructor(destination: Subscriber<AnyPartialImage | AnyFinalImage>) {
     super(destination);
-    this.matcher = FinalImageMatcher.emittingTo(destination);
+    this.matcher = FinalImageMatcher.emittingTo(destination, this.boundary);
     const gate = this.gate;
     destination.add(() => gate.clear());
   }
 
-  next(event: ResponseStreamEvent): void {
+  next(event: ImageStreamEvent): void {
     if (this.closed) return;
     try {
       if (this.boundary.starts(event)) {

@@ -1,8 +1,8 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { FinalImageMatcher } from '../internal/FinalImageMatcher';
-import { ResponseBoundary } from '../internal/ResponseBoundary';
 import { OperatorObserver } from '../internal/operate';
-import type { FinalImage, ResponseStreamEvent } from '../types';
+import { ResponseBoundary } from '../internal/ResponseBoundary';
+import type { AnyFinalImage, FinalImage, ImageStreamEvent, ResponseStreamEvent } from '../types';
 
 /**
  * Emits one {@link FinalImage} per image generation call: its completion event, its output item and the
@@ -27,9 +27,18 @@ import type { FinalImage, ResponseStreamEvent } from '../types';
  *   before its terminal event: a retry re-sent the request) is dropped, not reported as missing.
  * - Nothing is kept after an image is emitted, and partial images are never held.
  *
+ * It reads the Images API's streams too (`streamImageGeneration`, `streamImageEdit`): their completion
+ * event (`image_generation.completed`, `image_edit.completed`) is the final image, emitted as an
+ * {@link ImagesApiFinalImage} (`source: 'images'`, an id derived from the stream, its format, size, quality,
+ * background and usage). The output type follows the input: `ResponsesFinalImage` for Responses API events,
+ * `ImagesApiFinalImage` for the Images API's, either for a stream that may carry both (`image.source`).
+ *
  * ```
  * source:  --c1--c2--d2--d1--rc|     c = image_generation_call.completed, d = output_item.done
  * result:  ----------i2--i1----|     i = FinalImage
+ *
+ * images:  --p0--p1--ic|             p = image_generation.partial_image, ic = image_generation.completed
+ * result:  ----------i-|
  * ```
  *
  * @example
@@ -40,16 +49,25 @@ import type { FinalImage, ResponseStreamEvent } from '../types';
  * streamResponse(client, { model: 'gpt-5', input: 'A red fox', tools: [{ type: 'image_generation' }] })
  *   .pipe(withFinalImage())
  *   .subscribe((image) => writeFile(`${image.itemId}.${image.item.output_format ?? 'png'}`, image.b64, 'base64'));
+ *
+ * // The Images API: the same operator, the same fields.
+ * streamImageGeneration(client, { model: 'gpt-image-1.5', prompt: 'A red fox', partial_images: 2 })
+ *   .pipe(withFinalImage())
+ *   .subscribe((image) => writeFile(`fox.${image.outputFormat}`, image.b64, 'base64'));
  * ```
  *
- * @return An operator from the response's events to its final images.
+ * @return An operator from the response's (or the Images API stream's) events to its final images.
  * @see partialImages
  * @see imageStates
+ * @see streamImageGeneration
  */
-export function withFinalImage(): OperatorFunction<ResponseStreamEvent, FinalImage> {
+export function withFinalImage<E extends ImageStreamEvent = ResponseStreamEvent>(): OperatorFunction<
+  E,
+  FinalImage<E>
+> {
   return (source) =>
-    new Observable<FinalImage>((subscriber) => {
-      source.subscribe(new FinalImageObserver(subscriber));
+    new Observable<FinalImage<E>>((subscriber) => {
+      source.subscribe(new FinalImageObserver(subscriber as Subscriber<AnyFinalImage>));
     });
 }
 
@@ -57,16 +75,16 @@ export function withFinalImage(): OperatorFunction<ResponseStreamEvent, FinalIma
  * The observer behind `withFinalImage`, written out rather than built by `operate` so that its per-event
  * call to the matcher is monomorphic (it runs on every event of the stream; see `OperatorObserver`).
  */
-class FinalImageObserver extends OperatorObserver<ResponseStreamEvent> {
+class FinalImageObserver extends OperatorObserver<ImageStreamEvent> {
   private readonly matcher: FinalImageMatcher;
   private readonly boundary = new ResponseBoundary();
 
-  constructor(destination: Subscriber<FinalImage>) {
+  constructor(destination: Subscriber<AnyFinalImage>) {
     super(destination);
-    this.matcher = FinalImageMatcher.emittingTo(destination);
+    this.matcher = FinalImageMatcher.emittingTo(destination, this.boundary);
   }
 
-  next(event: ResponseStreamEvent): void {
+  next(event: ImageStreamEvent): void {
     if (this.closed) return;
     try {
       if (this.boundary.starts(event)) this.matcher.clear();

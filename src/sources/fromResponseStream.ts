@@ -1,4 +1,5 @@
 import { Observable, type Subscriber } from 'rxjs';
+import { isTerminalEvent, type TerminalEventRule } from '../internal/events';
 import { failOnCallerAbort } from '../internal/failOnCallerAbort';
 import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
 import { requireTerminalEvent } from '../internal/requireTerminalEvent';
@@ -67,22 +68,34 @@ export function fromResponseStream(
   stream: ResponseEventStream,
   options: FromResponseStreamOptions = {},
 ): Observable<ResponseStreamEvent> {
+  return fromEventStream(stream, options, isTerminalEvent);
+}
+
+/**
+ * Internal (not exported by the package): {@link fromResponseStream} for a stream of any API's events, with
+ * that API's rule of which events end a stream (the Images API's sources pass theirs).
+ */
+export function fromEventStream<E extends { type: string }>(
+  stream: AsyncIterable<E> & { controller?: AbortController },
+  options: FromResponseStreamOptions,
+  isTerminal: TerminalEventRule,
+): Observable<E> {
   return iterate(stream).pipe(
-    requireTerminalEvent(() => sdkAbortReason(stream)),
+    requireTerminalEvent<E>(() => sdkAbortReason(stream), isTerminal),
     idleTimeout(idleTimeoutMs(options.idleTimeout)),
     failOnCallerAbort(options.signal),
   );
 }
 
 /** Why the SDK's own controller was aborted, when it was: the SDK aborts it when its iterator stops early. */
-function sdkAbortReason(stream: ResponseEventStream): unknown {
+function sdkAbortReason(stream: { controller?: AbortController }): unknown {
   const signal = stream.controller?.signal;
   return signal?.aborted ? signal.reason : undefined;
 }
 
 /** Emits what the iterator yields; teardown aborts the request at once rather than at the next event. */
-function iterate(stream: ResponseEventStream): Observable<ResponseStreamEvent> {
-  return new Observable<ResponseStreamEvent>((subscriber) => {
+function iterate<E>(stream: AsyncIterable<E> & { controller?: AbortController }): Observable<E> {
+  return new Observable<E>((subscriber) => {
     const iterator = stream[Symbol.asyncIterator]();
     const state: PumpState = { stopped: false, finished: false };
 
@@ -123,10 +136,10 @@ interface PumpState {
  * Reading `next` once per stream, outside the loop, and keeping this a function of the module (not a closure
  * per subscription) lets V8 compile the loop once for all streams.
  */
-async function pump(
-  iterator: AsyncIterator<ResponseStreamEvent>,
-  next: AsyncIterator<ResponseStreamEvent>['next'],
-  subscriber: Subscriber<ResponseStreamEvent>,
+async function pump<E>(
+  iterator: AsyncIterator<E>,
+  next: AsyncIterator<E>['next'],
+  subscriber: Subscriber<E>,
   state: PumpState,
 ): Promise<void> {
   while (true) {

@@ -13,6 +13,25 @@ export {
   type FakeRetrieveSource,
   fakeResponsesClient,
 } from './fakeResponsesClient';
+// The Images API: event factories, scenarios, a fake client; the Responses API's moderation block
+export {
+  createImagesApiEventFactory,
+  type FakeImagesCall,
+  type FakeImagesClient,
+  type FakeImagesEventSource,
+  fakeImagesClient,
+  type ImagesApiEventFactory,
+  type ImagesApiEventSettings,
+  type ImagesApiKind,
+  type ImagesApiScenario,
+  type ImagesApiScenarioEnd,
+  type ImagesApiScenarioOptions,
+  imagesApiScenario,
+  type ModeratedImageGenerationOptions,
+  moderatedImageGenerationEvents,
+  moderationMessage,
+  SAMPLE_IMAGE_USAGE,
+} from './imageApiEvents';
 // Marble helpers
 // UI state fixtures
 export { imageState } from './imageState';

@@ -3,7 +3,7 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import { from, isObservable, type Observable, observable as observableSymbol } from 'rxjs';
-import type { ResponseEventStream, ResponseRetrieveStreamQuery, ResumableResponsesClient } from '../types';
+import type { ResponseRetrieveStreamQuery, ResumableResponsesClient } from '../types';
 
 /** What a fake client serves for one request: events as an array, an async iterable or an Observable. */
 export type FakeEventSource =
@@ -147,12 +147,15 @@ export function fakeResponsesClient(
 /**
  * What `create` and `retrieve` resolve to: an async iterable with a `controller`, like the SDK's `Stream`.
  * Arrays and Observables are also offered as an interop Observable, so the sources can stay synchronous
- * (and on virtual time).
+ * (and on virtual time). Internal to the kit: `fakeImagesClient` serves the Images API's events with it too.
  */
-function serve(events: FakeEventSource, signal: AbortSignal | undefined): PromiseLike<ResponseEventStream> {
+export function serve<E>(
+  events: readonly E[] | AsyncIterable<E> | Observable<E>,
+  signal: AbortSignal | undefined,
+): PromiseLike<AsyncIterable<E> & { controller: AbortController }> {
   const controller = new AbortController();
   signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  const stream: ResponseEventStream = {
+  const stream = {
     controller,
     [Symbol.asyncIterator]: () => iterate(events, controller.signal),
   };
@@ -160,27 +163,27 @@ function serve(events: FakeEventSource, signal: AbortSignal | undefined): Promis
   const synchronous = Array.isArray(events) || isObservable(events);
   return Object.assign(
     pending,
-    synchronous ? { [observableSymbol]: () => from(events as readonly ResponseStreamEvent[]) } : {},
+    synchronous ? { [observableSymbol]: () => from(events as readonly E[]) } : {},
   );
 }
 
 /** Iterates any source; an abort ends the iteration at once, as it ends the SDK's stream. */
-async function* iterate(source: FakeEventSource, signal: AbortSignal): AsyncGenerator<ResponseStreamEvent> {
+async function* iterate<E>(
+  source: readonly E[] | AsyncIterable<E> | Observable<E>,
+  signal: AbortSignal,
+): AsyncGenerator<E> {
   if (isObservable(source)) {
     yield* observableValues(source, signal);
     return;
   }
-  for await (const event of source as AsyncIterable<ResponseStreamEvent>) {
+  for await (const event of source as AsyncIterable<E>) {
     if (signal.aborted) return;
     yield event;
   }
 }
 
-async function* observableValues(
-  source: Observable<ResponseStreamEvent>,
-  signal: AbortSignal,
-): AsyncGenerator<ResponseStreamEvent> {
-  const queue: ResponseStreamEvent[] = [];
+async function* observableValues<E>(source: Observable<E>, signal: AbortSignal): AsyncGenerator<E> {
+  const queue: E[] = [];
   let end: { error?: unknown } | null = null;
   let wake: (() => void) | null = null;
   const notify = () => {

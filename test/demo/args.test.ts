@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, DEFAULT_PROMPT, HELP, parseDemoArgs, UsageError } from '../../scripts/demo/args';
+import {
+  DEFAULT_EDIT_PROMPT,
+  DEFAULT_IMAGE_MODEL,
+  DEFAULT_MODEL,
+  DEFAULT_PROMPT,
+  HELP,
+  parseDemoArgs,
+  UsageError,
+} from '../../scripts/demo/args';
 
 const parse = (argv: string[], env: Record<string, string | undefined> = {}) =>
   parseDemoArgs(argv, env, '/work/here');
@@ -16,7 +24,30 @@ describe('demo: command line', () => {
       baseURL: null,
       apiKey: null,
       scenario: null,
+      api: 'responses',
+      edit: null,
     });
+  });
+
+  it('takes the Images API: --api images generates with an image model, --edit edits a file (relative to npm’s folder)', () => {
+    expect(parse(['--api', 'images'])).toMatchObject({
+      api: 'images',
+      edit: null,
+      model: DEFAULT_IMAGE_MODEL,
+      prompt: DEFAULT_PROMPT,
+    });
+    expect(parse(['--edit', 'in/room.png'], { INIT_CWD: '/home/me' })).toMatchObject({
+      api: 'images',
+      edit: '/home/me/in/room.png',
+      prompt: DEFAULT_EDIT_PROMPT,
+    });
+    expect(parse(['--edit', '/tmp/a.png', '-p', 'add a hat', '-m', 'gpt-image-2'])).toMatchObject({
+      edit: '/tmp/a.png',
+      prompt: 'add a hat',
+      model: 'gpt-image-2',
+    });
+    expect(() => parse(['--api', 'chat'])).toThrow('--api must be responses or images, got "chat".');
+    expect(() => parse(['--api', 'responses', '--edit', 'a.png'])).toThrow(UsageError);
   });
 
   it('calls the real API when OPENAI_API_KEY is set, or the --base-url given', () => {
@@ -70,6 +101,8 @@ describe('demo: command line', () => {
       '--out',
       '--base-url',
       '--scenario',
+      '--api',
+      '--edit',
       '--help',
     ])
       expect(HELP).toContain(option);

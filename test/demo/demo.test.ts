@@ -1,6 +1,7 @@
 // Runs `scripts/demo.ts` as `npm run demo` does (through tsx), as a child process, against local servers only.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseDemoArgs } from '../../scripts/demo/args';
 import { localScenario, requestBody } from '../../scripts/demo/run';
 import { streamResponse, withFinalImage } from '../../src/index';
-import { startMockResponsesServer } from '../../src/testing/index';
+import { SAMPLE_PNGS, startMockResponsesServer } from '../../src/testing/index';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -123,6 +124,84 @@ describe('npm run demo', () => {
       ).toBe(true);
     }
     expect((await readdir(dir)).length).toBe(4);
+  });
+
+  it('--api images streams each image from the Images API and saves exactly what was served', async () => {
+    const api = await server({ scenario: (request) => ({ partials: 1, seed: 5 + request.index }) });
+    const cwd = await tempDir();
+    const run = demo(['--base-url', api.url, '--api', 'images', '-n', '2', '--partials', '1'], cwd, {
+      OPENAI_API_KEY: 'sk-local-test',
+    });
+    expect(await run.exit).toBe(0);
+    expect(api.requests.map((r) => [r.method, r.url])).toEqual([
+      ['POST', '/v1/images/generations'],
+      ['POST', '/v1/images/generations'],
+    ]);
+    expect(api.requests[0]!.body).toEqual({
+      model: 'gpt-image-1.5',
+      prompt: 'A lighthouse on a rocky coast at dawn, watercolour',
+      partial_images: 1,
+      stream: true,
+    });
+    const output = join(cwd, 'output');
+    const names: string[] = [];
+    for (const { image } of api.requests) {
+      expect(
+        (await fileBytes(output, `${image!.itemId}.png`)).equals(Buffer.from(image!.b64, 'base64')),
+      ).toBe(true);
+      expect(
+        (await fileBytes(output, `${image!.itemId}.partial-0.png`)).equals(
+          Buffer.from(image!.partials[0]!, 'base64'),
+        ),
+      ).toBe(true);
+      names.push(`${image!.itemId}.png`, `${image!.itemId}.partial-0.png`);
+    }
+    expect((await readdir(output)).sort()).toEqual(names.sort());
+    expect(run.stdout()).toContain('(Images API: generations)');
+    expect(run.stdout()).toMatch(/Done: 2 image\(s\)/);
+  });
+
+  it('--edit uploads the file to the Images API’s edits and saves the edited image', async () => {
+    const api = await server({ scenario: { partials: 1 } });
+    const cwd = await tempDir();
+    const input = Buffer.from(SAMPLE_PNGS[2]!.b64, 'base64');
+    await writeFile(join(cwd, 'room.png'), input);
+    const run = demo(['--base-url', api.url, '--edit', 'room.png', '-p', 'add a fireplace'], cwd, {
+      OPENAI_API_KEY: 'sk-local-test',
+    });
+    expect(await run.exit).toBe(0);
+    const record = api.requests[0]!;
+    expect(record.url).toBe('/v1/images/edits');
+    expect(record.body).toMatchObject({
+      prompt: 'add a fireplace',
+      model: 'gpt-image-1.5',
+      stream: 'true',
+      image: {
+        filename: 'room.png',
+        type: 'image/png',
+        size: input.length,
+        sha256: createHash('sha256').update(input).digest('hex'),
+      },
+    });
+    const edited = record.image!;
+    expect(
+      (await fileBytes(join(cwd, 'output'), `${edited.itemId}.png`)).equals(
+        Buffer.from(edited.b64, 'base64'),
+      ),
+    ).toBe(true);
+    expect(run.stdout()).toContain('Editing room.png');
+  });
+
+  it('--edit of a file that is not an image prints one line and exits 1, sending nothing', async () => {
+    const api = await server({});
+    const cwd = await tempDir();
+    await writeFile(join(cwd, 'notes.txt'), 'hello');
+    const run = demo(['--base-url', api.url, '--edit', 'notes.txt'], cwd, {
+      OPENAI_API_KEY: 'sk-local-test',
+    });
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(`Error: ${join(cwd, 'notes.txt')} is not a PNG, JPEG or WebP image.\n`);
+    expect(api.requests).toHaveLength(0);
   });
 
   it('on an error, prints one line and exits non-zero', async () => {

@@ -15,6 +15,7 @@ import {
   SAMPLE_PNGS,
 } from '../../src/testing/index';
 import { syncFirehose } from '../support/firehose';
+import { responsesFinal, responsesPreview } from '../support/images';
 import { testScheduler } from '../support/marbles';
 
 const e = createEventFactory();
@@ -31,11 +32,8 @@ describe('partialAndFinalImages', () => {
       d: e.outputItemDone(item, 0),
       z: e.completed(),
     };
-    const preview = (index: 0 | 1): PartialImage => {
-      const event = index === 0 ? values.p : values.q;
-      return { itemId: 'ig_a', outputIndex: 0, index, b64: a!.previewB64, event };
-    };
-    const final: FinalImage = { itemId: 'ig_a', outputIndex: 0, b64: a!.b64, item, completed: values.c };
+    const preview = (index: 0 | 1): PartialImage => responsesPreview(index === 0 ? values.p : values.q);
+    const final: FinalImage = responsesFinal(item, 0, values.c);
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('pqcldz|', values).pipe(partialAndFinalImages())).toBe('pq--F-|', {
         p: preview(0),

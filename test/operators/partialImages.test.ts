@@ -8,19 +8,13 @@ import {
   SAMPLE_PNGS,
 } from '../../src/testing/index';
 import { syncFirehose } from '../support/firehose';
+import { responsesPreview } from '../support/images';
 import { testScheduler } from '../support/marbles';
 
 type Partial = Extract<ResponseStreamEvent, { type: 'response.image_generation_call.partial_image' }>;
 
 function asPartial(event: ResponseStreamEvent): PartialImage {
-  const p = event as Partial;
-  return {
-    itemId: p.item_id,
-    outputIndex: p.output_index,
-    index: p.partial_image_index,
-    b64: p.partial_image_b64,
-    event: p,
-  };
+  return responsesPreview(event as Partial);
 }
 
 describe('partialImages', () => {

@@ -17,6 +17,7 @@ import {
   SAMPLE_PNGS,
 } from '../../src/testing/index';
 import { syncFirehose } from '../support/firehose';
+import { responsesFinal } from '../support/images';
 import { testScheduler } from '../support/marbles';
 
 type Done = Extract<ResponseStreamEvent, { type: 'response.output_item.done' }>;
@@ -31,13 +32,13 @@ function expectedImage(events: ResponseStreamEvent[], itemId: string, withComple
     (e): e is Completed => e.type === 'response.image_generation_call.completed' && e.item_id === itemId,
   );
   if (done?.item.type !== 'image_generation_call' || !done.item.result) throw new Error('no bytes');
-  return {
-    itemId,
-    outputIndex: done.output_index,
-    b64: done.item.result,
-    item: done.item,
-    completed: withCompleted ? (completed ?? null) : null,
-  };
+  const created = events.find((e) => e.type === 'response.created');
+  return responsesFinal(
+    done.item,
+    done.output_index,
+    withCompleted ? (completed ?? null) : null,
+    created?.type === 'response.created' ? created.response.id : null,
+  );
 }
 
 describe('withFinalImage', () => {
@@ -75,7 +76,7 @@ describe('withFinalImage', () => {
   });
 
   it("takes bytes that never came on output_item.done from response.completed's output", () => {
-    const { events, images } = imageGenerationScenario({ order: 'bytes-in-response-completed', partials: 0 });
+    const { events } = imageGenerationScenario({ order: 'bytes-in-response-completed', partials: 0 });
     const { marbles, values } = eventMarbles(events);
     const last = events.at(-1);
     if (last?.type !== 'response.completed') throw new Error('scenario must end with response.completed');
@@ -83,13 +84,12 @@ describe('withFinalImage', () => {
     if (item?.type !== 'image_generation_call') throw new Error('no image item');
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold(marbles, values).pipe(withFinalImage())).toBe('-------h|', {
-        h: {
-          itemId: images[0]!.itemId,
-          outputIndex: 0,
-          b64: SAMPLE_PNGS[0]!.b64,
+        h: responsesFinal(
           item,
-          completed: events.find((e) => e.type === 'response.image_generation_call.completed'),
-        },
+          0,
+          events.find((e) => e.type === 'response.image_generation_call.completed') as Completed,
+          last.response.id,
+        ),
       });
     });
   });
@@ -139,9 +139,7 @@ describe('withFinalImage', () => {
     from([e.outputItemDone(item, 0), e.completed()])
       .pipe(withFinalImage())
       .subscribe((i) => received.push(i));
-    expect(received).toEqual([
-      { itemId: 'ig_1', outputIndex: 0, b64: SAMPLE_PNGS[1]!.b64, item, completed: null },
-    ]);
+    expect(received).toEqual([responsesFinal(item, 0)]);
   });
 
   it('ignores unknown event types and text events', () => {
@@ -156,7 +154,7 @@ describe('withFinalImage', () => {
     };
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('ktdxc|', values).pipe(withFinalImage())).toBe('--d--|', {
-        d: { itemId: 'ig_1', outputIndex: 1, b64: SAMPLE_PNGS[0]!.b64, item, completed: null },
+        d: responsesFinal(item, 1),
       });
     });
   });
@@ -178,7 +176,9 @@ describe('withFinalImage', () => {
       expectObservable(cold('adc|', values).pipe(withFinalImage())).toBe(
         '-#',
         undefined,
-        new ImageGenerationError('ig_bad', 0, 'moderation_blocked', 'Blocked by moderation.'),
+        new ImageGenerationError('ig_bad', 0, 'moderation_blocked', 'Blocked by moderation.', {
+          type: 'image_generation_user_error',
+        }),
       );
     });
     let error: unknown;

@@ -4,7 +4,18 @@
 import OpenAI from 'openai';
 import type { Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FinalImage, resumable, streamResponse, withFinalImage } from '../../src/index';
+import {
+  type FinalImage,
+  type ImagesApiFinalImage,
+  type ImagesApiStreamEvent,
+  partialAndFinalImages,
+  resumable,
+  type StreamIdleError,
+  streamImageEdit,
+  streamImageGeneration,
+  streamResponse,
+  withFinalImage,
+} from '../../src/index';
 import {
   createEventFactory,
   type MockResponsesServer,
@@ -52,8 +63,8 @@ afterAll(async () => {
 });
 
 /** The size of one streamed response's body, and where each of its frames ends. */
-async function bodyOf(body: object): Promise<[number, number[]]> {
-  const response = await fetch(`${server.url}/responses`, {
+async function bodyOf(body: object, path = 'responses'): Promise<[number, number[]]> {
+  const response = await fetch(`${server.url}/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -323,6 +334,134 @@ describe(`faults on the wire, through the real client (seed ${SEED})`, () => {
       expect(outcome).toBe('exact-images');
     } finally {
       await bigServer.close();
+    }
+  });
+});
+
+describe(`the Images API on the wire, through the real client (seed ${SEED})`, () => {
+  const imagesTally = new Tally('wire: Images API faults through the real client');
+  const generate = { model: 'gpt-image-1.5', prompt: 'faults', partial_images: 2 };
+  let imageBytes: number;
+  let imageFrameEnds: number[];
+  /** The image every request serves (the same seed), with its previews. */
+  let servedImage: ScenarioImage;
+  const input = () =>
+    new File([Buffer.from(servedImage.partials[0]!, 'base64')], 'in.png', { type: 'image/png' });
+
+  beforeAll(async () => {
+    [imageBytes, imageFrameEnds] = await bodyOf({ ...generate, stream: true }, 'images/generations');
+    servedImage = server.requests.at(-1)!.image!;
+  });
+  afterAll(() => imagesTally.report());
+
+  interface ImagesRun {
+    finals: ImagesApiFinalImage[];
+    previews: string[];
+    error: unknown;
+    completed: boolean;
+  }
+
+  /** Streams a generation or an edit through `partialAndFinalImages()`; never rejects. */
+  function images(
+    kind: 'generate' | 'edit',
+    scenario: MockScenario,
+    idleTimeout?: number,
+  ): Promise<ImagesRun> {
+    const options = { ...withScenarioHeader(scenario), ...(idleTimeout ? { idleTimeout } : {}) };
+    const events$: Observable<ImagesApiStreamEvent> =
+      kind === 'generate'
+        ? streamImageGeneration(client, generate, options)
+        : streamImageEdit(client, { image: input(), prompt: 'faults', partial_images: 2 }, options);
+    return new Promise((resolve) => {
+      const run: ImagesRun = { finals: [], previews: [], error: undefined, completed: false };
+      events$.pipe(partialAndFinalImages()).subscribe({
+        next: (image) => {
+          if ('item' in image) run.finals.push(image);
+          else run.previews.push(image.b64);
+        },
+        error: (error: unknown) => resolve({ ...run, error }),
+        complete: () => resolve({ ...run, completed: true }),
+      });
+    });
+  }
+
+  /**
+   * The invariant: it completed with exactly the served image (once, after its previews in order), or it
+   * errored with a typed error after exact previews only, and no final image.
+   */
+  function judgeImages(fault: string, run: ImagesRun): string {
+    expect(run.previews, `${fault}: wrong previews`).toEqual(
+      servedImage.partials.slice(0, run.previews.length),
+    );
+    let outcome: string;
+    if (run.completed) {
+      expect(
+        run.finals.map((image) => image.b64),
+        `${fault}: completed without the image`,
+      ).toEqual([servedImage.b64]);
+      expect(run.previews).toEqual(servedImage.partials);
+      outcome = 'exact-image';
+    } else {
+      expect(run.finals, `${fault}: a final image before an error`).toEqual([]);
+      const name = typedErrorName(run.error);
+      expect(name, `${fault}: untyped error ${String(run.error)}`).not.toBeNull();
+      outcome = name!;
+    }
+    if (fault !== 'no-fault') imagesTally.fault(fault);
+    imagesTally.outcome(`${fault}:${outcome}`);
+    imagesTally.cases++;
+    return outcome;
+  }
+
+  const offset = () =>
+    random() < 0.5 ? imageFrameEnds[pick(0, imageFrameEnds.length - 2)]! : pick(0, imageBytes - 1);
+
+  it('sanity: an unfaulted generation and an unfaulted edit deliver exactly the served image', async () => {
+    expect(imageFrameEnds.length).toBe(servedImage.partials.length + 1);
+    expect(judgeImages('no-fault', await images('generate', {}))).toBe('exact-image');
+    expect(judgeImages('no-fault', await images('edit', {}))).toBe('exact-image');
+  });
+
+  it('connection reset at 40 random byte offsets (30 generations, 10 edits): TruncatedStreamError, never success', async () => {
+    for (let i = 0; i < 40; i++) {
+      const at = offset();
+      const kind = imageFrameEnds.includes(at) ? 'images-reset-between-frames' : 'images-reset-mid-frame';
+      const run = await images(i < 30 ? 'generate' : 'edit', { cut: { afterBytes: at } });
+      expect(judgeImages(kind, run), `reset at byte ${at}`).toBe('TruncatedStreamError');
+    }
+  });
+
+  it('body ended cleanly at 30 random byte offsets: TruncatedStreamError or MalformedEventError, never success', async () => {
+    for (let i = 0; i < 30; i++) {
+      const at = offset();
+      const boundary = imageFrameEnds.includes(at) || at === 0;
+      const kind = boundary ? 'images-end-between-frames' : 'images-end-mid-frame';
+      const outcome = judgeImages(kind, await images('generate', { cut: { afterBytes: at, mode: 'end' } }));
+      if (boundary) expect(outcome, `end at byte ${at}`).toBe('TruncatedStreamError');
+      // Mid-frame, the SDK parses the half frame at the end (MalformedEventError), or the whole event when only
+      // its final blank line is missing: in the last frame, the whole image then (the invariant checks it).
+      else if (at >= imageBytes - 2) expect(outcome).toBe('exact-image');
+      else expect(['TruncatedStreamError', 'MalformedEventError']).toContain(outcome);
+    }
+  });
+
+  it('a malformed frame at each event: MalformedEventError, after exact previews only', async () => {
+    for (let atEvent = 0; atEvent < imageFrameEnds.length; atEvent++) {
+      const outcome = judgeImages(
+        'images-malformed-frame',
+        await images('generate', { malformed: { atEvent } }),
+      );
+      expect(outcome).toBe('MalformedEventError');
+    }
+  });
+
+  it('a stall at each point, with a small idleTimeout: StreamIdleError, and the connection is closed', async () => {
+    for (let stallAfterEvents = 0; stallAfterEvents < imageFrameEnds.length; stallAfterEvents++) {
+      const before = server.requests.length;
+      const run = await images('generate', { stallAfterEvents }, 100);
+      expect(judgeImages('images-stall', run)).toBe('StreamIdleError');
+      expect((run.error as StreamIdleError).eventCount).toBe(stallAfterEvents);
+      expect((await (await server.request(before)).ended).end).toBe('client-closed');
     }
   });
 });

@@ -1,6 +1,8 @@
 // What the local server serves for a request: the response's events (content) and how they are delivered (faults).
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ImageBackground, ImageQuality, ImagesApiStreamEvent } from '../../types';
 import { createEventFactory } from '../events';
+import { blockImage, type ImagesApiKind, imagesApiScenario, moderationMessage } from '../imageApiEvents';
 import { type ImageEventOrder, imageGenerationScenario, type ScenarioImage } from '../scenarios';
 import { MAX_IMAGE_SIDE, type MockImageSize, previewBlock, REALISTIC_IMAGE, SMALL_IMAGE } from './images';
 
@@ -44,6 +46,14 @@ export interface MockScenario {
   incomplete?: { afterEvents?: number; reason?: 'max_output_tokens' | 'content_filter' };
   /** Serve exactly these events instead of generating them (the other content fields are ignored). */
   events?: readonly ResponseStreamEvent[];
+  /**
+   * A moderation block, as the API reports one. `input` (the prompt refused): the request is answered with
+   * HTTP 400, `code: 'moderation_blocked'`, the categories in the message's `safety_violations=[...]`.
+   * `output` (the generated image blocked): an Images API stream ends with an `error` event
+   * (`moderation_blocked`, its `moderation_details`) after its previews; a Responses API response's first
+   * image call ends `failed` with that error. Default stage `output`, categories `['violence']`.
+   */
+  moderation?: { stage?: 'input' | 'output'; categories?: string[] };
 
   // Delivery
   /** Answer with this HTTP status and the API's error body instead of a response (e.g. 400, 429, 500). */
@@ -126,6 +136,7 @@ export function buildResponse(
   const seed = scenario.seed ?? 1;
   const size = imageSizeOf(scenario);
   const count = Math.max(0, Math.min(MAX_IMAGES, Math.floor(scenario.images ?? 1)));
+  const blocked = scenario.moderation && scenario.moderation.stage !== 'input' && count > 0;
   const partials = clampPartials(scenario.partials);
   const text =
     scenario.text ??
@@ -141,6 +152,9 @@ export function buildResponse(
   });
 
   let events = generated.events;
+  if (blocked) {
+    events = blockImage(events, generated.images[0]!.itemId, scenario.moderation?.categories ?? ['violence']);
+  }
   const ending = scenario.failed ?? scenario.incomplete;
   if (ending) {
     const kept = clampCount(ending.afterEvents, events.length - 1, Math.floor(events.length / 2));
@@ -156,7 +170,76 @@ export function buildResponse(
     events = [...events.slice(0, kept), last];
   }
   events = events.map((event) => withResponseFields(event, fields));
-  return { id, background, events, images: generated.images, response: terminalResponse(events, id) };
+  const images = blocked ? generated.images.slice(1) : generated.images;
+  return { id, background, events, images, response: terminalResponse(events, id) };
+}
+
+/** What the local server streams for one Images API request: its events and the image they carry. */
+export interface MockImagesApiStream {
+  readonly events: readonly ImagesApiStreamEvent[];
+  /** The image (its id as the operators derive it, its final bytes and previews); none when blocked. */
+  readonly image: ScenarioImage | null;
+}
+
+const QUALITIES: readonly string[] = ['low', 'medium', 'high', 'xhigh', 'max'];
+const BACKGROUNDS: readonly string[] = ['transparent', 'opaque'];
+
+/**
+ * Builds the events of an Images API stream for a request body (JSON for a generation, the form's fields for
+ * an edit) and a scenario: the previews and the final image drawn for the seed (always PNGs: the events say
+ * `png` whatever `output_format` asked), the request's `quality` and `background` echoed (else `medium`,
+ * `opaque`), the drawn size, a `usage`, and `created_at` = `createdAt`.
+ */
+export function buildImagesApiStream(
+  kind: ImagesApiKind,
+  body: Record<string, unknown>,
+  scenario: MockScenario,
+  draw: (seed: number, imageIndex: number, size: MockImageSize, block: number) => string,
+  createdAt: number,
+): MockImagesApiStream {
+  const seed = scenario.seed ?? 1;
+  const size = imageSizeOf(scenario);
+  const asked = Number(body.partial_images ?? scenario.partials ?? 0);
+  const partials = clampPartials(Number.isFinite(asked) ? asked : 0);
+  const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+  const textTokens = Math.max(1, Math.ceil(prompt.length / 4));
+  const inputImages = kind === 'edit' ? 1 : 0;
+  const blocked = scenario.moderation && scenario.moderation.stage !== 'input';
+  const { events, image } = imagesApiScenario({
+    kind,
+    partials,
+    image: draw(seed, 0, size, 1),
+    previews: (p) => draw(seed, 0, size, previewBlock(p, partials, size)),
+    createdAt,
+    size: `${size.width}x${size.height}`,
+    quality: (QUALITIES.includes(body.quality as string) ? body.quality : 'medium') as ImageQuality,
+    background: (BACKGROUNDS.includes(body.background as string)
+      ? body.background
+      : 'opaque') as ImageBackground,
+    ...(blocked
+      ? { end: 'moderation' as const, moderationCategories: scenario.moderation?.categories ?? ['violence'] }
+      : {}),
+  });
+  const usage = {
+    input_tokens: textTokens + 323 * inputImages,
+    input_tokens_details: { image_tokens: 323 * inputImages, text_tokens: textTokens },
+    output_tokens: 272 + 80 * partials,
+    total_tokens: textTokens + 323 * inputImages + 272 + 80 * partials,
+  };
+  const withUsage = events.map((event) =>
+    event.type.endsWith('.completed') ? ({ ...event, usage } as ImagesApiStreamEvent) : event,
+  );
+  return { events: withUsage, image: blocked ? null : image };
+}
+
+/** The HTTP 400 error body of a request refused by moderation (`moderation.stage: 'input'`). */
+export function moderationRefusal(scenario: MockScenario): Partial<MockApiError> {
+  return {
+    message: moderationMessage(scenario.moderation?.categories ?? ['violence']),
+    type: 'image_generation_user_error',
+    param: null,
+    code: 'moderation_blocked',
+  };
 }
 
 /** The error body the API sends for an HTTP status. */
@@ -198,7 +281,7 @@ export function clampCount(n: number | undefined, max: number, fallback: number)
   return Math.max(0, Math.min(max, Math.floor(n)));
 }
 
-function clampPartials(partials: number | undefined): 0 | 1 | 2 | 3 {
+export function clampPartials(partials: number | undefined): 0 | 1 | 2 | 3 {
   return Math.max(0, Math.min(3, Math.floor(partials ?? 2))) as 0 | 1 | 2 | 3;
 }
 
