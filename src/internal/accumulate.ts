@@ -61,6 +61,11 @@ export class ResponseAccumulator {
     }
   }
 
+  /** Where the item of wire `output_index` stands in the snapshot's `output` (the same index, unless one was skipped). */
+  positionOf(outputIndex: number): number {
+    return this.positions.get(outputIndex) ?? outputIndex;
+  }
+
   /** Forgets the snapshot. */
   clear(): void {
     this.current = undefined;

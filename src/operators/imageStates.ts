@@ -1,9 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
-import { isImageCall } from '../internal/events';
-import { FinalImageMatcher, MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
+import { ImageStateTracker } from '../internal/ImageStateTracker';
+import { OrderedStates } from '../internal/OrderedStates';
 import { operatePerResponse } from '../internal/operate';
-import { PreviewGate } from '../internal/PreviewGate';
-import type { ImageState, ImageStatus, ImageStreamEvent, ResponseStreamEvent } from '../types';
+import type { ImageState, ImageStreamEvent, ResponseStreamEvent } from '../types';
 
 /**
  * Emits the state of every image of the response, for UIs: a new array, ordered by `outputIndex`, each time
@@ -56,96 +56,18 @@ export function imageStates<E extends ImageStreamEvent = ResponseStreamEvent>():
   readonly ImageState[]
 > {
   return operatePerResponse<readonly ImageState[], E>((subscriber, response) => {
-    const byId = new Map<string, ImageState>();
-    let list: ImageState[] = [];
-    let changed = false;
-
-    const update = (itemId: string, outputIndex: number, patch: Partial<ImageState>) => {
-      const previous = byId.get(itemId);
-      if (previous?.final || previous?.status === 'failed') return;
-      if (!previous && byId.size >= MAX_IMAGES_PER_RESPONSE) return;
-      const next: ImageState = previous
-        ? { ...previous, ...patch }
-        : { itemId, outputIndex, status: 'in_progress', partials: 0, b64: null, final: null, ...patch };
-      byId.set(itemId, next);
-      list = previous ? replaceEntry(list, previous, next) : insertByOutputIndex(list, next);
-      changed = true;
-    };
-    const setStatus = (itemId: string, outputIndex: number, status: ImageStatus) => {
-      const previous = byId.get(itemId);
-      // A late progress event never moves an image back (e.g. `generating` after a preview).
-      if (previous && rank(previous.status) >= rank(status)) return;
-      update(itemId, outputIndex, { status });
-    };
-
-    const gate = new PreviewGate();
-    const matcher = new FinalImageMatcher(
-      {
-        final: (image) =>
-          update(image.itemId, image.outputIndex, { status: 'completed', b64: image.b64, final: image }),
-        failed: (error, item) => update(item.id, error.outputIndex, { status: 'failed', error }),
-      },
-      response,
-    );
-
+    const list = new OrderedStates<ImageState>(MAX_IMAGES_PER_RESPONSE);
+    const images = new ImageStateTracker((state) => list.set(state.itemId, state), response);
     return {
       next(event: ImageStreamEvent) {
-        switch (event.type) {
-          case 'response.output_item.added':
-            if (isImageCall(event.item)) {
-              const status = event.item.status === 'generating' ? 'generating' : 'in_progress';
-              setStatus(event.item.id, event.output_index, status);
-            }
-            break;
-          case 'response.image_generation_call.in_progress':
-            setStatus(event.item_id, event.output_index, 'in_progress');
-            break;
-          case 'response.image_generation_call.generating':
-            setStatus(event.item_id, event.output_index, 'generating');
-            break;
-        }
-        const preview = gate.preview(event);
-        if (preview) {
-          const partials = (byId.get(preview.itemId)?.partials ?? 0) + 1;
-          update(preview.itemId, preview.outputIndex, { status: 'partial', partials, b64: preview.b64 });
-        }
-        matcher.push(event);
-        if (changed) {
-          changed = false;
-          subscriber.next(list);
-        }
+        images.push(event);
+        if (list.changed) subscriber.next(list.take());
       },
-      complete: () => matcher.end(),
+      complete: () => images.end(),
       teardown: () => {
-        gate.clear();
-        matcher.clear();
-        byId.clear();
-        list = [];
+        images.clear();
+        list.clear();
       },
     };
   });
-}
-
-const order: Record<ImageStatus, number> = {
-  in_progress: 0,
-  generating: 1,
-  partial: 2,
-  completed: 3,
-  failed: 3,
-};
-function rank(status: ImageStatus): number {
-  return order[status];
-}
-
-/** A copy of `list` with `previous` replaced by `next` (a copy and one store: cheaper than `map`). */
-function replaceEntry(list: readonly ImageState[], previous: ImageState, next: ImageState): ImageState[] {
-  const copy = list.slice();
-  copy[copy.indexOf(previous)] = next;
-  return copy;
-}
-
-function insertByOutputIndex(list: readonly ImageState[], state: ImageState): ImageState[] {
-  let at = list.length;
-  while (at > 0 && (list[at - 1] as ImageState).outputIndex > state.outputIndex) at--;
-  return [...list.slice(0, at), state, ...list.slice(at)];
 }

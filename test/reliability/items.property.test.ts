@@ -2,24 +2,32 @@
 // several calls' events, generated faults (duplicated, reordered, unknown, missing events, failures), and
 // generated batches of responses with abandoned ones, checked against what must come out.
 import fc from 'fast-check';
-import type { Observable } from 'rxjs';
+import type { ResponseOutputItem } from 'openai/resources/responses/responses';
+import { from, type Observable } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type CustomToolCall,
   customToolCalls,
   type FunctionCall,
   functionCalls,
+  type ItemState,
+  itemStates,
   type OutputItem,
   outputItems,
   RxOpenAIError,
   streamResponse,
 } from '../../src/index';
 import {
+  codeInterpreterScenario,
+  createEventFactory,
   customToolCallScenario,
   fakeResponsesClient,
   functionCallScenario,
+  imageGenerationScenario,
+  reasoningImageScenario,
   type ScenarioFunctionCall,
   type ToolCallEventOrder,
+  webSearchScenario,
 } from '../../src/testing/index';
 import type { ResponseStreamEvent } from '../../src/types';
 import { type Mutation, mutate, SEED, Tally, typedErrorName } from './support';
@@ -404,6 +412,96 @@ describe(`item operators on generated batches of responses (seed ${SEED})`, () =
         expect(items.values.map((v) => v.item.id)).toEqual(expectedItems);
       }),
       300,
+    );
+  });
+});
+
+/** Several kinds of items in one response: the kit's scenarios' items, their output indexes shifted, interleaved. */
+const KINDS = ['functionCalls', 'reasoningImage', 'webSearch', 'codeInterpreter', 'imageWithText'] as const;
+
+function mixedResponse(
+  kinds: readonly (typeof KINDS)[number][],
+  schedule: readonly number[],
+): ResponseStreamEvent[] {
+  const e = createEventFactory({ responseId: 'resp_mixed' });
+  const body: ResponseStreamEvent[] = [];
+  const output: ResponseOutputItem[] = [];
+  for (const kind of kinds) {
+    const events =
+      kind === 'functionCalls'
+        ? functionCallScenario({ calls: 2, interleave: true }).events
+        : kind === 'reasoningImage'
+          ? reasoningImageScenario().events
+          : kind === 'webSearch'
+            ? webSearchScenario().events
+            : kind === 'codeInterpreter'
+              ? codeInterpreterScenario().events
+              : imageGenerationScenario({ images: 1, partials: 2, text: 'One.' }).events;
+    const offset = output.length;
+    // The scenarios number their items alike (msg_0001...): each kind's ids get its name.
+    const rename = <T>(value: T): T =>
+      JSON.parse(JSON.stringify(value).replace(/"(id|item_id)":"([^"]+)"/g, `"$1":"${kind}_$2"`));
+    for (const original of events) {
+      const event = original.type === 'response.completed' ? original : rename(original);
+      if (event.type === 'response.completed') output.push(...event.response.output.map(rename));
+      else if (event.type !== 'response.created' && event.type !== 'response.in_progress')
+        body.push(
+          'output_index' in event
+            ? ({ ...event, output_index: event.output_index + offset } as ResponseStreamEvent)
+            : event,
+        );
+    }
+  }
+  return interleave([e.created(), e.inProgress(), ...body, e.completed({ output })], schedule);
+}
+
+describe(`itemStates on generated responses of several item kinds (seed ${SEED})`, () => {
+  const tally = new Tally('items: itemStates over mixed responses');
+  afterAll(() => tally.report());
+
+  it('every list is ordered, each item grows toward its final state, and the last list is the final output', () => {
+    const mixedCase = fc.record({
+      kinds: fc.uniqueArray(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 5 }),
+      schedule: fc.array(fc.nat({ max: 1000 }), { maxLength: 80 }),
+    });
+    fc.assert(
+      fc.property(mixedCase, ({ kinds, schedule }) => {
+        tally.cases++;
+        for (const kind of kinds) tally.fault(kind);
+        const events = mixedResponse(kinds, schedule);
+        const final = (events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.completed' }>)
+          .response;
+        const lists: (readonly ItemState[])[] = [];
+        let error: unknown;
+        from(events)
+          .pipe(itemStates())
+          .subscribe({ next: (list) => lists.push(list), error: (e: unknown) => (error = e) });
+        tally.outcome(error ? `error:${typedErrorName(error)}` : 'complete');
+        expect(error).toBeUndefined();
+        for (const list of lists)
+          for (let i = 1; i < list.length; i++)
+            expect(list[i]!.outputIndex).toBeGreaterThan(list[i - 1]!.outputIndex);
+        // Arguments and text only ever grow.
+        const seen = new Map<string, string>();
+        for (const list of lists)
+          for (const state of list) {
+            const grown =
+              state.type === 'function_call' ? state.arguments : state.type === 'message' ? state.text : null;
+            if (grown === null) continue;
+            expect(grown.startsWith(seen.get(state.itemId) ?? '')).toBe(true);
+            seen.set(state.itemId, grown);
+          }
+        const last = lists.at(-1)!;
+        expect(last.map((s) => [s.itemId, s.type])).toEqual(final.output.map((item) => [item.id, item.type]));
+        for (const [k, state] of last.entries()) {
+          const item = final.output[k]!;
+          if (state.type === 'image_generation_call') {
+            expect(state.status).toBe('completed');
+            expect(state.b64).toBe(item.type === 'image_generation_call' ? item.result : undefined);
+          } else expect((state as { item: unknown }).item).toEqual(item);
+        }
+      }),
+      { seed: SEED, numRuns: 150 },
     );
   });
 });
