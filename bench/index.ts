@@ -1,5 +1,5 @@
 // `npm run bench`: runs every benchmark side by side with its baselines and writes BENCHMARKS.md.
-// Options: `--only=size,operators,e2e,images,memory,instructions,reliability` to run some; `--out=<file>` (default BENCHMARKS.md).
+// Options: `--only=size,operators,e2e,images,items,memory,instructions,reliability` to run some; `--out=<file>` (default BENCHMARKS.md).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { E2E_SCENARIO, type E2EBenchResult } from './e2e';
 import type { ImagesApiBenchResult } from './imagesApi';
 import { type InstructionBenchResult, OPERATOR_EVENTS, runInstructionBench } from './instructions';
+import type { ItemsBenchResult } from './items';
 import { MEMORY_IMAGES, type MemoryBenchResult, runMemoryBench } from './memory';
 import type { OperatorBenchResult, OperatorRow } from './operators';
 import type { PipelineCostResult } from './pipelineCost';
@@ -23,7 +24,7 @@ const args = new Map(
   }),
 );
 const only = new Set(
-  (args.get('only') ?? 'size,operators,e2e,images,memory,instructions,reliability').split(','),
+  (args.get('only') ?? 'size,operators,e2e,images,items,memory,instructions,reliability').split(','),
 );
 const out = join(root, args.get('out') ?? 'BENCHMARKS.md');
 
@@ -91,6 +92,7 @@ let e2e: E2EBenchResult | undefined;
 let e2eMemory: E2EBenchResult | undefined;
 let pipelineCost: PipelineCostResult | undefined;
 let imagesApi: ImagesApiBenchResult | undefined;
+let items: ItemsBenchResult | undefined;
 let instructions: InstructionBenchResult | undefined;
 let memory: MemoryBenchResult | undefined;
 let reliability: { lines: ReliabilityLine[]; ms: number; passed: boolean } | undefined;
@@ -121,6 +123,11 @@ if (only.has('images')) {
   log('images: the Images API, real client over loopback, server in its own process');
   imagesApi = await inChild<ImagesApiBenchResult>('imagesApi');
   console.log(imagesApi.markdown);
+}
+if (only.has('items')) {
+  log('items: functionCalls() and itemStates() against hand-written loops, and itemStates() memory');
+  items = await inChild<ItemsBenchResult>('items');
+  console.log(items.markdown);
 }
 if (only.has('memory')) {
   log(`memory: ${MEMORY_IMAGES} images of 2 MB, each variant in its own process`);
@@ -351,6 +358,21 @@ What the numbers led to (profiled with \`--cpu-prof\`): \`withFinalImage\` went 
 V8 stops inlining it (about 1.7x the loop then). It now has its own observer class (\`OperatorObserver\` in
 \`src/internal/operate.ts\`), whose \`next\` calls the matcher directly. \`imageStates\` replaces a changed entry
 with \`slice\` and one store instead of \`map\` with a closure (55 to about 43 ns/event).`);
+}
+
+if (items) {
+  const ratioOf = (operator: string) =>
+    items!.rows.find((r) => r.operator === operator && r.ratio !== null)!.ratio!;
+  const verdict = (operator: string) =>
+    `${ratioOf(operator) <= 1.5 ? 'met' : 'not met'} (${fmtRatio(ratioOf(operator))})`;
+  sections.push(`## 2b. The item operators: \`functionCalls()\` and \`itemStates()\`
+
+From an array through \`from(array).pipe(operator)\`, one subscription per response, against hand-written loops
+doing the same work on the same events (\`bench/items.ts\`), alternating, in one process.
+
+${items.markdown}
+
+**Target: within 1.5x of the hand-written loop: \`functionCalls()\` ${verdict('functionCalls')}, \`itemStates()\` ${verdict('itemStates')}.**`);
 }
 
 if (memory) {

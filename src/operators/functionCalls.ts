@@ -1,5 +1,5 @@
 import type { ResponseFunctionToolCall } from 'openai/resources/responses/responses';
-import { concatMap, defer, from, type Observable, type OperatorFunction, of, tap } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import {
   FunctionArgumentsError,
   FunctionArgumentsValidationError,
@@ -8,6 +8,7 @@ import {
 } from '../errors';
 import { FUNCTION_CALL, type PairedCall, pairCalls } from '../internal/CallPairing';
 import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
+import { OperatorObserver } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
 /**
@@ -224,27 +225,87 @@ export function functionCalls<
 
   const pair = pairCalls(FUNCTION_CALL);
   return (source) =>
-    defer(() => {
-      /** Calls received and not emitted yet: only an asynchronous validator makes them wait. */
-      let waiting = 0;
-      return source.pipe(
-        pair,
-        tap(() => {
-          if (++waiting > MAX_ITEMS_PER_RESPONSE) {
-            throw new RxOpenAIError(
-              `More than ${MAX_ITEMS_PER_RESPONSE} function calls waiting for validation.`,
-            );
-          }
-        }),
-        concatMap((call): Observable<Out> => {
-          const outcome = check(call);
-          return outcome instanceof Promise ? from(outcome) : of(outcome);
-        }),
-        tap(() => {
-          waiting--;
-        }),
-      );
+    new Observable<Out>((subscriber) => {
+      source.pipe(pair).subscribe(new CheckedCallsObserver<Out>(subscriber, check));
     });
+}
+
+/**
+ * Emits each call's checked outcome in the order the calls finished. A synchronous outcome (JSON parsed, a
+ * synchronous validator) is emitted at once; an asynchronous validator's promise holds the calls after it
+ * until it settles, and the completion waits for the last one. A check that throws or rejects errors the
+ * output, and so does a source error, at once: calls still being validated are dropped.
+ */
+class CheckedCallsObserver<Out> extends OperatorObserver<PairedCall<ResponseFunctionToolCall>> {
+  /** Outcomes waiting for a promise before them (or their own), in call order. Bounded. */
+  private readonly queue: (Out | Promise<Out>)[] = [];
+  private sourceDone = false;
+  private waiting = false;
+
+  constructor(
+    destination: Subscriber<Out>,
+    private readonly check: (call: PairedCall<ResponseFunctionToolCall>) => Out | Promise<Out>,
+  ) {
+    super(destination);
+    destination.add(() => {
+      this.queue.length = 0;
+    });
+  }
+
+  next(call: PairedCall<ResponseFunctionToolCall>): void {
+    if (this.closed) return;
+    try {
+      const outcome = this.check(call);
+      if (this.queue.length === 0 && !(outcome instanceof Promise)) {
+        this.destination.next(outcome);
+        return;
+      }
+      if (this.queue.length >= MAX_ITEMS_PER_RESPONSE)
+        throw new RxOpenAIError(`More than ${MAX_ITEMS_PER_RESPONSE} function calls waiting for validation.`);
+      this.queue.push(outcome);
+      this.drain();
+    } catch (error) {
+      this.error(error);
+    }
+  }
+
+  override complete(): void {
+    if (this.closed) return;
+    this.sourceDone = true;
+    this.drain();
+  }
+
+  /** Emits the outcomes at the head of the queue that are known; waits on the first promise. */
+  private drain(): void {
+    const destination = this.destination as Subscriber<Out>;
+    while (this.queue.length > 0) {
+      const head = this.queue[0];
+      if (head instanceof Promise) {
+        if (this.waiting) return;
+        this.waiting = true;
+        head.then(
+          (value) => {
+            this.waiting = false;
+            if (destination.closed) return;
+            this.queue[0] = value;
+            this.drain();
+          },
+          (error: unknown) => {
+            this.waiting = false;
+            this.unsubscribe();
+            destination.error(error);
+          },
+        );
+        return;
+      }
+      this.queue.shift();
+      destination.next(head as Out);
+    }
+    if (this.sourceDone) {
+      this.unsubscribe();
+      destination.complete();
+    }
+  }
 }
 
 function fieldsOf(call: PairedCall<ResponseFunctionToolCall>): FunctionCallFields<string> {

@@ -11,13 +11,11 @@ import type {
 } from 'openai/resources/responses/responses';
 import type { OperatorFunction } from 'rxjs';
 import { MissingOutputItemError } from '../errors';
-import { copyResponse, ResponseAccumulator } from '../internal/accumulate';
-import { isTerminalEvent } from '../internal/events';
 import { ImageStateTracker } from '../internal/ImageStateTracker';
 import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { OrderedStates } from '../internal/OrderedStates';
 import { operatePerResponse } from '../internal/operate';
-import type { ImageState, Response, ResponseStreamEvent } from '../types';
+import type { ImageState, ResponseStreamEvent } from '../types';
 import type { McpCallItem } from './mcpCalls';
 
 /** What every item's state has: its type, id, place, status and the item as streamed so far. */
@@ -30,7 +28,7 @@ interface ItemStateBase<Item extends { type: string }> {
   readonly outputIndex: number;
   /** The item's `status` as streamed so far (`in_progress`, `searching`, `completed`, ...), or `null`. */
   readonly status: string | null;
-  /** The item as streamed so far (its own copy: it never changes after it was emitted). */
+  /** The item as announced (`output_item.added`), then as finished (`output_item.done`): its fields above follow the stream. */
   readonly item: Item;
 }
 
@@ -130,17 +128,17 @@ export type ItemState =
  *   when included); code interpreter its code so far and its outputs, images included.
  * - Image generation calls are exactly what `imageStates()` gives (`status`, `partials`, `b64`, `final`,
  *   `error`), with `type: 'image_generation_call'`.
- * - Every item but images is built by the SDK's own accumulator (`accumulateResponse`), the code behind
- *   `client.responses.stream()`, so each item is what the SDK would give; an event type the installed SDK does
- *   not know leaves its item unchanged until the item is done.
+ * - Each entry's fields (`text`, `summary`, `arguments`, `input`, `code`, `status`, `annotations`) follow the
+ *   streamed events; its `item` is the item as announced (`output_item.added`), replaced by the finished item
+ *   at `output_item.done` (or from `response.completed`'s output), whose fields then win.
  * - Errors like the other operators: `ResponseStreamError`, `ResponseFailedError`, `ResponseIncompleteError`;
  *   an image whose bytes never came is `MissingImageError`, and any other item announced that never finished
  *   (no `output_item.done`, absent from `response.completed`) is `MissingOutputItemError`. Unknown events are
  *   ignored.
  *
- * State belongs to a response (the list starts afresh with each, see `imageStates()`). Memory: the list holds
- * what it shows (each item as streamed, each image's latest bytes), bounded by the items of one response; the
- * SDK's accumulator holds the same response once more, sharing its strings.
+ * State belongs to a response (the list starts afresh with each, see `imageStates()`). Memory: what the list
+ * shows (each item's text so far, each image's latest bytes), and the parts of the text of the items still
+ * streaming; bounded by the items of one response.
  *
  * ```
  * source:  --reasoning.delta--msg.delta--image.partial--image.done--completed|
@@ -170,51 +168,138 @@ export function itemStates(): OperatorFunction<ResponseStreamEvent, readonly Ite
       (image) => list.set(image.itemId, { ...image, type: 'image_generation_call' }),
       response,
     );
-    const accumulator = new ResponseAccumulator();
-    /** Items done (or in `response.completed`'s output): never reported missing. */
+    /** The text streamed so far of each item, by part: what its fields are made of. */
+    const drafts = new Map<string, Draft>();
+    /** Items announced, and those finished (done, or in a terminal event's output). */
+    const announced = new Map<string, { outputIndex: number; type: string }>();
     const done = new Set<string>();
-    /** Each non-image item's wire `output_index`, by id. */
-    const indexOf = new Map<string, number>();
 
-    /** Shows the item's new state; `resent` items (a lifecycle event re-sends all) only when they changed. */
-    const show = (item: ResponseOutputItem | undefined, outputIndex: number, resent: boolean) => {
-      if (!item || item.type === 'image_generation_call') return;
+    /** Shows an item as the API sent it (added or done): its fields from the item itself. */
+    const showItem = (item: ResponseOutputItem, outputIndex: number, finished: boolean) => {
+      if (item.type === 'image_generation_call') return;
       const itemId = keyOf(item, outputIndex);
-      const previous = list.get(itemId);
-      if (resent && previous && 'item' in previous && JSON.stringify(previous.item) === JSON.stringify(item))
+      if (finished) {
+        if (done.has(itemId)) return;
+        done.add(itemId);
+        drafts.delete(itemId);
+      } else if (!announced.has(itemId) && announced.size >= MAX_ITEMS_PER_RESPONSE) return;
+      if (!announced.has(itemId)) announced.set(itemId, { outputIndex, type: item.type });
+      const draft = drafts.get(itemId);
+      list.set(
+        itemId,
+        draft ? withDraft(stateOf(item, itemId, outputIndex), draft) : stateOf(item, itemId, outputIndex),
+      );
+    };
+
+    /** Adds streamed text to part `index` (`alt`: the second text of reasoning), or replaces it (`final`). */
+    const stream = (itemId: string, index: number, text: string, final: boolean, alt = false) => {
+      if (done.has(itemId) || !Number.isSafeInteger(index) || index < 0 || index >= MAX_PARTS_PER_ITEM)
         return;
-      if (!indexOf.has(itemId) && indexOf.size >= MAX_ITEMS_PER_RESPONSE) return;
-      indexOf.set(itemId, outputIndex);
-      list.set(itemId, stateOf(copyItem(item), itemId, outputIndex));
+      let draft = drafts.get(itemId);
+      if (!draft) {
+        if (drafts.size >= MAX_ITEMS_PER_RESPONSE) return;
+        draft = { parts: [], alt: [] };
+        drafts.set(itemId, draft);
+      }
+      const parts = alt ? draft.alt : draft.parts;
+      const previous = parts[index] ?? '';
+      const next = final ? text : previous + text;
+      if (next === previous && parts[index] !== undefined) return;
+      parts[index] = next;
+      const state = list.get(itemId);
+      if (state) list.set(itemId, withDraft(state, draft));
+    };
+
+    const setStatus = (itemId: string, status: string) => {
+      const state = list.get(itemId);
+      if (!state || state.type === 'image_generation_call' || done.has(itemId) || state.status === status)
+        return;
+      list.set(itemId, { ...state, status } as ItemState);
     };
 
     const checkFinished = () => {
-      for (const [itemId, outputIndex] of indexOf) {
-        if (done.has(itemId)) continue;
-        const state = list.get(itemId);
-        throw new MissingOutputItemError(itemId, outputIndex, state?.type ?? 'unknown');
-      }
+      for (const [itemId, { outputIndex, type }] of announced)
+        if (!done.has(itemId)) throw new MissingOutputItemError(itemId, outputIndex, type);
     };
 
     return {
       next(event) {
         // Images, and the typed errors of a failed response (and a missing image at `response.completed`).
         images.push(event);
-        if (accumulator.snapshot !== undefined || 'response' in event) {
-          if (accumulator.push(event)) {
-            const snapshot = accumulator.snapshot as Response;
-            if ('output_index' in event && typeof event.output_index === 'number') {
-              const outputIndex = event.output_index;
-              show(snapshot.output[accumulator.positionOf(outputIndex)], outputIndex, false);
-              if (event.type === 'response.output_item.done') done.add(keyOf(event.item, outputIndex));
-            } else if ('response' in event) {
-              snapshot.output.forEach((item, position) => {
-                const outputIndex = indexOf.get(keyOf(item, position)) ?? position;
-                show(item, outputIndex, true);
-                if (isTerminalEvent(event)) done.add(keyOf(item, outputIndex));
-              });
-              if (event.type === 'response.completed') checkFinished();
+        switch (event.type) {
+          case 'response.output_item.added':
+            showItem(event.item, event.output_index, false);
+            break;
+          case 'response.output_item.done':
+            showItem(event.item, event.output_index, true);
+            break;
+          case 'response.completed': {
+            const output = event.response?.output ?? [];
+            for (let index = 0; index < output.length; index++) {
+              const item = output[index] as ResponseOutputItem;
+              showItem(item, announced.get(keyOf(item, index))?.outputIndex ?? index, true);
             }
+            checkFinished();
+            break;
+          }
+          case 'response.output_text.delta':
+          case 'response.refusal.delta':
+            stream(event.item_id, event.content_index, event.delta, false);
+            break;
+          case 'response.output_text.done':
+            stream(event.item_id, event.content_index, event.text, true);
+            break;
+          case 'response.refusal.done':
+            stream(event.item_id, event.content_index, event.refusal, true);
+            break;
+          case 'response.output_text.annotation.added': {
+            const state = list.get(event.item_id);
+            if (
+              state?.type === 'message' &&
+              !done.has(event.item_id) &&
+              state.annotations.length < MAX_PARTS_PER_ITEM
+            )
+              list.set(event.item_id, {
+                ...state,
+                annotations: [
+                  ...state.annotations,
+                  event.annotation as MessageItemState['annotations'][number],
+                ],
+              });
+            break;
+          }
+          case 'response.reasoning_summary_text.delta':
+            stream(event.item_id, event.summary_index, event.delta, false);
+            break;
+          case 'response.reasoning_summary_text.done':
+            stream(event.item_id, event.summary_index, event.text, true);
+            break;
+          case 'response.reasoning_text.delta':
+            stream(event.item_id, event.content_index, event.delta, false, true);
+            break;
+          case 'response.reasoning_text.done':
+            stream(event.item_id, event.content_index, event.text, true, true);
+            break;
+          case 'response.function_call_arguments.delta':
+          case 'response.custom_tool_call_input.delta':
+          case 'response.mcp_call_arguments.delta':
+          case 'response.code_interpreter_call_code.delta':
+            stream(event.item_id, 0, event.delta, false);
+            break;
+          case 'response.function_call_arguments.done':
+          case 'response.mcp_call_arguments.done':
+            stream(event.item_id, 0, event.arguments, true);
+            break;
+          case 'response.custom_tool_call_input.done':
+            stream(event.item_id, 0, event.input, true);
+            break;
+          case 'response.code_interpreter_call_code.done':
+            stream(event.item_id, 0, event.code, true);
+            break;
+          default: {
+            // Progress of a tool call: `response.web_search_call.searching` and the like.
+            const status = PROGRESS[event.type];
+            if (status) setStatus((event as { item_id: string }).item_id, status);
           }
         }
         if (list.changed) subscriber.next(list.take());
@@ -225,22 +310,63 @@ export function itemStates(): OperatorFunction<ResponseStreamEvent, readonly Ite
       },
       teardown: () => {
         images.clear();
-        accumulator.clear();
         list.clear();
+        drafts.clear();
+        announced.clear();
         done.clear();
-        indexOf.clear();
       },
     };
   });
 }
 
-function keyOf(item: { id?: string | null }, outputIndex: number): string {
-  return typeof item.id === 'string' && item.id !== '' ? item.id : `#${outputIndex}`;
+/** More parts (text parts, summary parts, annotations) than an item has: each item's state stays bounded. */
+const MAX_PARTS_PER_ITEM = 4096;
+
+/** The status a progress event of a tool call reports. */
+const PROGRESS: Readonly<Record<string, string>> = {
+  'response.web_search_call.in_progress': 'in_progress',
+  'response.web_search_call.searching': 'searching',
+  'response.web_search_call.completed': 'completed',
+  'response.file_search_call.in_progress': 'in_progress',
+  'response.file_search_call.searching': 'searching',
+  'response.file_search_call.completed': 'completed',
+  'response.code_interpreter_call.in_progress': 'in_progress',
+  'response.code_interpreter_call.interpreting': 'interpreting',
+  'response.code_interpreter_call.completed': 'completed',
+  'response.mcp_call.in_progress': 'in_progress',
+  'response.mcp_call.completed': 'completed',
+  'response.mcp_call.failed': 'failed',
+};
+
+/** The text an item has streamed so far, by part (`alt`: reasoning's raw text beside its summary). */
+interface Draft {
+  readonly parts: string[];
+  readonly alt: string[];
 }
 
-/** A copy of one item: the SDK's accumulator updates its items in place. */
-function copyItem(item: ResponseOutputItem): ResponseOutputItem {
-  return copyResponse({ output: [item] } as unknown as Response).output[0] as ResponseOutputItem;
+/** `state` with the fields its draft makes: the text, summary, arguments, input or code streamed so far. */
+function withDraft(state: ItemState, draft: Draft): ItemState {
+  switch (state.type) {
+    case 'message':
+      // One text part is the common case: no join.
+      return { ...state, text: draft.parts.length === 1 ? (draft.parts[0] ?? '') : draft.parts.join('') };
+    case 'reasoning':
+      return { ...state, summary: draft.parts.join('\n\n'), text: draft.alt.join('\n\n') };
+    case 'function_call':
+      return { ...state, arguments: draft.parts[0] ?? '' };
+    case 'custom_tool_call':
+      return { ...state, input: draft.parts[0] ?? '' };
+    case 'mcp_call':
+      return { ...state, arguments: draft.parts[0] ?? '' };
+    case 'code_interpreter_call':
+      return { ...state, code: draft.parts[0] ?? '' };
+    default:
+      return state;
+  }
+}
+
+function keyOf(item: { id?: string | null }, outputIndex: number): string {
+  return typeof item.id === 'string' && item.id !== '' ? item.id : `#${outputIndex}`;
 }
 
 /** The state of a (non-image) item, with the fields of its type. */
