@@ -303,7 +303,7 @@ export async function runItemsBench(
       ]),
     ),
     '',
-    `**itemStates() memory**: one response of ${memory.items} messages, ${fmt(memory.textKiB, 0)} KiB of text in all, streamed in 64-character deltas; heap after a full GC at 25%, 50%, 75% and 100% of it: ${memory.heapMiB.map((m) => `${fmt(m, 1)} MiB`).join(', ')}. The list shows all the text, so the heap grows with it (and the SDK's accumulator holds the same strings, shared); it never grows with the number of events or of lists emitted.`,
+    `**itemStates() memory**: one response of ${memory.items} messages, ${fmt(memory.textKiB, 0)} KiB of text in all, streamed in 64-character deltas; heap after a full GC at 25%, 50%, 75% and 100% of it: ${memory.heapMiB.map((m) => `${fmt(m, 1)} MiB`).join(', ')}. The list shows all the text, so the heap grows with it (about the text itself, held once); it never grows with the number of events or of lists emitted.`,
   ].join('\n');
   return { markdown, rows, memory };
 }
