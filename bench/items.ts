@@ -1,7 +1,9 @@
 // Benchmark: the item operators (issue "the whole response, item by item"). `functionCalls()` and `itemStates()`
 // per event against hand-written loops doing the same work, side by side in one process (paired ratios), and
 // `itemStates()`'s heap over a long response with many items: it holds what its list shows, not more.
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { from, Subject } from 'rxjs';
 import { functionCalls, itemStates } from '../src/index';
 import {
@@ -196,9 +198,19 @@ function textOf(state: object): number {
   return (s.text || s.arguments || s.summary || '').length;
 }
 
-export async function runItemsBench(
-  options: { totalEvents?: number; rounds?: number } = {},
-): Promise<ItemsBenchResult> {
+interface GroupsResult {
+  rows: ItemsBenchResult['rows'][number][];
+  spreads: [string, number][];
+  eventsPerResponse: number;
+  responses: number;
+}
+
+/** Measures the comparison groups (only group `only`, when given) in this process, alternating variants. */
+async function measureGroups(options: {
+  totalEvents?: number;
+  rounds?: number;
+  only?: number;
+}): Promise<GroupsResult> {
   const events = mixedResponse();
   const responses = Math.max(1, Math.round((options.totalEvents ?? 300_000) / events.length));
   const eventsPerRun = responses * events.length;
@@ -267,7 +279,8 @@ export async function runItemsBench(
   ];
   const rows: ItemsBenchResult['rows'][number][] = [];
   const spreads = new Map<string, number>();
-  for (const group of groups) {
+  for (const [index, group] of groups.entries()) {
+    if (options.only !== undefined && index !== options.only) continue;
     const results = await alternate(group.variants, {
       rounds: options.rounds ?? 15,
       warmup: 3,
@@ -288,9 +301,33 @@ export async function runItemsBench(
       });
     }
   }
+  return { rows, spreads: [...spreads], eventsPerResponse: events.length, responses };
+}
+
+/**
+ * Each comparison in a fresh process of its own (its call sites see only it, as in an app that uses just that
+ * operator: the setting of section 2's "alone" rows), then the memory measure in this one.
+ */
+export async function runItemsBench(options: { rounds?: number } = {}): Promise<ItemsBenchResult> {
+  const rows: ItemsBenchResult['rows'][number][] = [];
+  const spreads = new Map<string, number>();
+  let eventsPerResponse = 0;
+  let responses = 0;
+  for (let group = 0; group < 2; group++) {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), `--group=${group}`],
+      { maxBuffer: 1024 * 1024 },
+    );
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as GroupsResult;
+    rows.push(...result.rows);
+    for (const [key, value] of result.spreads) spreads.set(key, value);
+    eventsPerResponse = result.eventsPerResponse;
+    responses = result.responses;
+  }
   const memory = itemStatesMemory();
   const markdown = [
-    `${events.length} events per response (reasoning, 12 parallel function calls with 40 argument deltas each, a web search and a cited message), ${responses} responses per run, ${options.rounds ?? 15} paired rounds:`,
+    `Each comparison in a fresh process. ${eventsPerResponse} events per response (reasoning, 12 parallel function calls with 40 argument deltas each, a web search and a cited message), ${responses} responses per run, ${options.rounds ?? 15} paired rounds:`,
     '',
     table(
       ['operator', 'variant', 'ns/event (median)', 'spread', 'vs hand-written (median of round ratios)'],
@@ -342,6 +379,11 @@ function itemStatesMemory(): ItemsBenchResult['memory'] {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await runItemsBench();
-  console.log(process.argv.includes('--json') ? JSON.stringify(result) : result.markdown);
+  const group = process.argv.find((arg) => arg.startsWith('--group='));
+  if (group)
+    console.log(JSON.stringify(await measureGroups({ only: Number(group.slice('--group='.length)) })));
+  else {
+    const result = await runItemsBench();
+    console.log(process.argv.includes('--json') ? JSON.stringify(result) : result.markdown);
+  }
 }

@@ -1,6 +1,6 @@
 import type { ResponseCustomToolCall } from 'openai/resources/responses/responses';
-import { map, type OperatorFunction } from 'rxjs';
-import { type CallFormat, type PairedCall, pairCalls } from '../internal/CallPairing';
+import { Observable, type OperatorFunction } from 'rxjs';
+import { type CallFormat, CallsObserver } from '../internal/CallPairing';
 import type { ResponseStreamEvent } from '../types';
 
 /** A finished custom tool call: its call id, name and free-form input. Emitted by `customToolCalls()`. */
@@ -65,19 +65,19 @@ const CUSTOM_TOOL_CALL: CallFormat<ResponseCustomToolCall> = {
  * @see outputItems for every item as it finishes
  */
 export function customToolCalls(): OperatorFunction<ResponseStreamEvent, CustomToolCall> {
-  const pair = pairCalls(CUSTOM_TOOL_CALL);
   return (source) =>
-    source.pipe(
-      pair,
-      map(
-        (call: PairedCall<ResponseCustomToolCall>): CustomToolCall => ({
-          callId: call.callId,
-          name: call.name,
-          input: call.text,
-          itemId: call.itemId,
-          outputIndex: call.outputIndex,
-          item: call.item,
-        }),
-      ),
-    );
+    new Observable<CustomToolCall>((subscriber) => {
+      source.subscribe(
+        new CallsObserver(subscriber, CUSTOM_TOOL_CALL, (call) =>
+          subscriber.next({
+            callId: call.callId,
+            name: call.name,
+            input: call.text,
+            itemId: call.itemId,
+            outputIndex: call.outputIndex,
+            item: call.item,
+          }),
+        ),
+      );
+    });
 }

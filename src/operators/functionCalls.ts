@@ -6,9 +6,8 @@ import {
   RxOpenAIError,
   type ValidationIssue,
 } from '../errors';
-import { FUNCTION_CALL, type PairedCall, pairCalls } from '../internal/CallPairing';
+import { CallsObserver, FUNCTION_CALL, type PairedCall } from '../internal/CallPairing';
 import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
-import { OperatorObserver } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
 /**
@@ -223,61 +222,61 @@ export function functionCalls<
       : judge(call, result);
   };
 
-  const pair = pairCalls(FUNCTION_CALL);
   return (source) =>
     new Observable<Out>((subscriber) => {
-      source.pipe(pair).subscribe(new CheckedCallsObserver<Out>(subscriber, check));
+      source.subscribe(new FunctionCallsObserver<Out>(subscriber, check));
     });
 }
 
 /**
- * Emits each call's checked outcome in the order the calls finished. A synchronous outcome (JSON parsed, a
- * synchronous validator) is emitted at once; an asynchronous validator's promise holds the calls after it
- * until it settles, and the completion waits for the last one. A check that throws or rejects errors the
- * output, and so does a source error, at once: calls still being validated are dropped.
+ * Pairs the calls (a {@link CallsObserver}) and emits each call's checked outcome in the order the calls
+ * finished. A synchronous outcome (JSON parsed, a synchronous validator) is emitted at once; an asynchronous
+ * validator's promise holds the calls after it until it settles, and the completion waits for the last one. A
+ * check that throws or rejects errors the output, and so does a source error, at once: calls still being
+ * validated are dropped.
  */
-class CheckedCallsObserver<Out> extends OperatorObserver<PairedCall<ResponseFunctionToolCall>> {
-  /** Outcomes waiting for a promise before them (or their own), in call order. Bounded. */
+class FunctionCallsObserver<Out> extends CallsObserver<ResponseFunctionToolCall> {
+  /** Outcomes waiting behind a promise (or on their own), in call order. Bounded. */
   private readonly queue: (Out | Promise<Out>)[] = [];
   private sourceDone = false;
   private waiting = false;
 
   constructor(
-    destination: Subscriber<Out>,
-    private readonly check: (call: PairedCall<ResponseFunctionToolCall>) => Out | Promise<Out>,
+    private readonly out: Subscriber<Out>,
+    check: (call: PairedCall<ResponseFunctionToolCall>) => Out | Promise<Out>,
   ) {
-    super(destination);
-    destination.add(() => {
-      this.queue.length = 0;
-    });
-  }
-
-  next(call: PairedCall<ResponseFunctionToolCall>): void {
-    if (this.closed) return;
-    try {
-      const outcome = this.check(call);
+    super(out, FUNCTION_CALL, (call) => {
+      // Throws (the output's error) when the call is invalid and invalid calls are errors.
+      const outcome = check(call);
       if (this.queue.length === 0 && !(outcome instanceof Promise)) {
-        this.destination.next(outcome);
+        out.next(outcome);
         return;
       }
       if (this.queue.length >= MAX_ITEMS_PER_RESPONSE)
         throw new RxOpenAIError(`More than ${MAX_ITEMS_PER_RESPONSE} function calls waiting for validation.`);
       this.queue.push(outcome);
       this.drain();
-    } catch (error) {
-      this.error(error);
-    }
+    });
+    out.add(() => {
+      this.queue.length = 0;
+    });
   }
 
   override complete(): void {
     if (this.closed) return;
+    try {
+      this.end();
+    } catch (error) {
+      this.error(error);
+      return;
+    }
     this.sourceDone = true;
     this.drain();
   }
 
   /** Emits the outcomes at the head of the queue that are known; waits on the first promise. */
   private drain(): void {
-    const destination = this.destination as Subscriber<Out>;
+    const out = this.out;
     while (this.queue.length > 0) {
       const head = this.queue[0];
       if (head instanceof Promise) {
@@ -286,24 +285,24 @@ class CheckedCallsObserver<Out> extends OperatorObserver<PairedCall<ResponseFunc
         head.then(
           (value) => {
             this.waiting = false;
-            if (destination.closed) return;
+            if (out.closed) return;
             this.queue[0] = value;
             this.drain();
           },
           (error: unknown) => {
             this.waiting = false;
             this.unsubscribe();
-            destination.error(error);
+            out.error(error);
           },
         );
         return;
       }
       this.queue.shift();
-      destination.next(head as Out);
+      out.next(head as Out);
     }
     if (this.sourceDone) {
       this.unsubscribe();
-      destination.complete();
+      out.complete();
     }
   }
 }
