@@ -137,7 +137,10 @@ function handItemStates(
     const previous = byId.get(itemId);
     if (!previous || finished.has(itemId)) return;
     let itemParts = parts.get(itemId);
-    if (!itemParts) parts.set(itemId, (itemParts = []));
+    if (!itemParts) {
+      itemParts = [];
+      parts.set(itemId, itemParts);
+    }
     itemParts[index] = (itemParts[index] ?? '') + delta;
     set({ ...previous, [field]: itemParts.length === 1 ? itemParts[0]! : itemParts.join(joiner) });
   };

@@ -7,7 +7,7 @@ import type {
 import type { Subscriber } from 'rxjs';
 import { MissingOutputItemError, RxOpenAIError } from '../errors';
 import type { ResponseStreamEvent } from '../types';
-import { failureOf } from './events';
+import { failureOf, forFinishedItems } from './events';
 import { MAX_ITEMS_PER_RESPONSE } from './limits';
 import { OperatorObserver } from './operate';
 import { ResponseBoundary } from './ResponseBoundary';
@@ -106,15 +106,11 @@ export class CallPairer<Item extends CallItem> {
         return;
       }
       case 'response.output_item.done':
-        if (this.isCall(event.item)) this.finish(event.item, event.output_index);
-        return;
       case 'response.completed': {
-        const output = event.response?.output ?? [];
-        for (let index = 0; index < output.length; index++) {
-          const item = output[index];
-          if (this.isCall(item)) this.finish(item, index);
-        }
-        this.end();
+        const completed = forFinishedItems(event, (item, outputIndex) => {
+          if (this.isCall(item)) this.finish(item, outputIndex);
+        });
+        if (completed) this.end();
         return;
       }
       default: {

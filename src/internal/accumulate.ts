@@ -73,14 +73,19 @@ export class ResponseAccumulator {
   }
 
   /** `event` with its `output_index` as a position in `output` (the same event when the two agree). */
-  private atPosition(event: ResponseStreamEvent & { output_index: number }, snapshot: Response): ResponseStreamEvent {
+  private atPosition(
+    event: ResponseStreamEvent & { output_index: number },
+    snapshot: Response,
+  ): ResponseStreamEvent {
     const wire = event.output_index;
     let position = this.positions.get(wire);
     if (position === undefined && event.type === 'response.output_item.added') {
       position = snapshot.output.length;
       if (position !== wire && this.positions.size < MAX_OUTPUT_POSITIONS) this.positions.set(wire, position);
     }
-    return position === undefined || position === wire ? event : ({ ...event, output_index: position } as ResponseStreamEvent);
+    return position === undefined || position === wire
+      ? event
+      : ({ ...event, output_index: position } as ResponseStreamEvent);
   }
 }
 

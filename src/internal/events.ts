@@ -43,3 +43,22 @@ export function sequenceNumberOf(event: unknown): number | null {
   const n = (event as { sequence_number?: unknown } | null)?.sequence_number;
   return typeof n === 'number' ? n : null;
 }
+
+/**
+ * Calls `visit` for each output item that `event` says is finished: `response.output_item.done`'s item, or every
+ * item of `response.completed`'s output (at its position: its last chance to be seen). Returns whether the event
+ * is `response.completed`, when what is still unfinished is missing.
+ */
+export function forFinishedItems(
+  event: ResponseStreamEvent,
+  visit: (item: ResponseOutputItem, outputIndex: number) => void,
+): boolean {
+  if (event.type === 'response.output_item.done') {
+    visit(event.item, event.output_index);
+    return false;
+  }
+  if (event.type !== 'response.completed') return false;
+  const output = event.response?.output ?? [];
+  for (let index = 0; index < output.length; index++) visit(output[index] as ResponseOutputItem, index);
+  return true;
+}

@@ -9,9 +9,7 @@ import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
  * or a cut response, and every operator passes this error through unchanged. A signal already aborted
  * errors at once, before anything is sent.
  */
-export function failOnCallerAbort<T>(
-  signal: AbortSignal | null | undefined,
-): MonoTypeOperatorFunction<T> {
+export function failOnCallerAbort<T>(signal: AbortSignal | null | undefined): MonoTypeOperatorFunction<T> {
   if (!signal) return (source) => source;
   return (source) =>
     new Observable<T>((subscriber) => {

@@ -53,7 +53,7 @@ class IdleObserver<T> extends OperatorObserver<T> {
 
   constructor(
     destination: Subscriber<T>,
-    private readonly ms: number,
+    ms: number,
     private readonly scheduler: SchedulerLike,
   ) {
     super(destination);

@@ -1,7 +1,7 @@
 import type { ResponseOutputItem, ResponseOutputText } from 'openai/resources/responses/responses';
 import type { OperatorFunction } from 'rxjs';
 import { RxOpenAIError } from '../errors';
-import { failureOf } from '../internal/events';
+import { failureOf, forFinishedItems } from '../internal/events';
 import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
@@ -154,13 +154,9 @@ export function citations(): OperatorFunction<ResponseStreamEvent, Citation> {
             return;
           }
           case 'response.output_item.done':
-            reconcile(event.item, event.output_index);
+          case 'response.completed':
+            forFinishedItems(event, reconcile);
             return;
-          case 'response.completed': {
-            const output = event.response?.output ?? [];
-            for (let index = 0; index < output.length; index++) reconcile(output[index], index);
-            return;
-          }
           default: {
             const failure = failureOf(event);
             if (failure) throw failure;

@@ -1,7 +1,7 @@
 import type { ResponseOutputItem } from 'openai/resources/responses/responses';
 import type { OperatorFunction } from 'rxjs';
 import { McpCallError, MissingOutputItemError, RxOpenAIError } from '../errors';
-import { failureOf } from '../internal/events';
+import { failureOf, forFinishedItems } from '../internal/events';
 import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
@@ -157,15 +157,11 @@ export function mcpCalls(options: McpCallsOptions = {}): OperatorFunction<Respon
             if (!settled.has(event.item_id)) pendingOf(event.item_id, event.output_index).failed = true;
             return;
           case 'response.output_item.done':
-            if (isMcpCall(event.item)) finish(event.item, event.output_index);
-            return;
           case 'response.completed': {
-            const output = event.response?.output ?? [];
-            for (let index = 0; index < output.length; index++) {
-              const item = output[index];
-              if (isMcpCall(item)) finish(item, index);
-            }
-            checkFinished();
+            const completed = forFinishedItems(event, (item, outputIndex) => {
+              if (isMcpCall(item)) finish(item, outputIndex);
+            });
+            if (completed) checkFinished();
             return;
           }
           default: {

@@ -1,7 +1,7 @@
 import type { ResponseOutputItem } from 'openai/resources/responses/responses';
 import type { OperatorFunction } from 'rxjs';
 import { MissingOutputItemError, RxOpenAIError } from '../errors';
-import { failureOf } from '../internal/events';
+import { failureOf, forFinishedItems } from '../internal/events';
 import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
@@ -117,14 +117,9 @@ export function outputItems<const Type extends OutputItemType = OutputItemType>(
             return;
           }
           case 'response.output_item.done':
-            finish(event.item, event.output_index);
+          case 'response.completed':
+            if (forFinishedItems(event, finish)) checkFinished();
             return;
-          case 'response.completed': {
-            const output = event.response?.output ?? [];
-            for (let index = 0; index < output.length; index++) finish(output[index], index);
-            checkFinished();
-            return;
-          }
           default: {
             const failure = failureOf(event);
             if (failure) throw failure;

@@ -1,7 +1,7 @@
 import type { ResponseOutputItem, ResponseReasoningItem } from 'openai/resources/responses/responses';
 import type { OperatorFunction, Subscriber } from 'rxjs';
 import { RxOpenAIError } from '../errors';
-import { failureOf } from '../internal/events';
+import { failureOf, forFinishedItems } from '../internal/events';
 import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
@@ -218,13 +218,9 @@ export function reasoningSummaries(): OperatorFunction<ResponseStreamEvent, Reas
             raw.set(event.item_id, event.output_index, event.content_index, event.text);
             return;
           case 'response.output_item.done':
-            reconcile(event.item, event.output_index);
+          case 'response.completed':
+            forFinishedItems(event, reconcile);
             return;
-          case 'response.completed': {
-            const output = event.response?.output ?? [];
-            for (let index = 0; index < output.length; index++) reconcile(output[index], index);
-            return;
-          }
           default: {
             const failure = failureOf(event);
             if (failure) throw failure;

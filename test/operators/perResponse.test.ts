@@ -26,7 +26,7 @@ import {
   TruncatedStreamError,
   withFinalImage,
 } from '../../src/index';
-import { createEventFactory, fakeResponsesClient, imageGenerationScenario } from '../../src/testing/index';
+import { fakeResponsesClient, imageGenerationScenario } from '../../src/testing/index';
 
 const params = { model: 'gpt-5', input: 'A fox', tools: [{ type: 'image_generation' as const }] };
 

@@ -1,5 +1,5 @@
-import { APIUserAbortError } from 'openai/core/error';
 import { NotFoundError } from 'openai';
+import { APIUserAbortError } from 'openai/core/error';
 import { lastValueFrom, NEVER, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { type ResponseStreamEvent, resumeResponse, TruncatedStreamError } from '../../src/index';

@@ -93,7 +93,9 @@ describe('streamResponse', () => {
 
   it('does not pass idleTimeout to the SDK (it is ours)', async () => {
     const client = fakeResponsesClient([createEventFactory().created(), createEventFactory().completed()]);
-    await lastValueFrom(streamResponse(client, params, { idleTimeout: 5_000, timeout: 1_000 }).pipe(toArray()));
+    await lastValueFrom(
+      streamResponse(client, params, { idleTimeout: 5_000, timeout: 1_000 }).pipe(toArray()),
+    );
     expect(client.calls[0]!.options).not.toHaveProperty('idleTimeout');
     expect(client.calls[0]!.options).toHaveProperty('timeout', 1_000);
   });
