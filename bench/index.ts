@@ -1,5 +1,5 @@
 // `npm run bench`: runs every benchmark side by side with its baselines and writes BENCHMARKS.md.
-// Options: `--only=size,operators,e2e,images,items,memory,instructions,reliability` to run some; `--out=<file>` (default BENCHMARKS.md).
+// Options: `--only=size,operators,e2e,images,items,memory,relay,instructions,reliability` to run some; `--out=<file>` (default BENCHMARKS.md).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -13,6 +13,7 @@ import type { ItemsBenchResult } from './items';
 import { MEMORY_IMAGES, type MemoryBenchResult, runMemoryBench } from './memory';
 import type { OperatorBenchResult, OperatorRow } from './operators';
 import type { PipelineCostResult } from './pipelineCost';
+import type { RelayBenchResult } from './relay';
 import { runSizeBench, type SizeBenchResult } from './size';
 import { fmt, fmtRatio, table } from './stats';
 
@@ -24,7 +25,7 @@ const args = new Map(
   }),
 );
 const only = new Set(
-  (args.get('only') ?? 'size,operators,e2e,images,items,memory,instructions,reliability').split(','),
+  (args.get('only') ?? 'size,operators,e2e,images,items,memory,relay,instructions,reliability').split(','),
 );
 const out = join(root, args.get('out') ?? 'BENCHMARKS.md');
 
@@ -95,6 +96,7 @@ let imagesApi: ImagesApiBenchResult | undefined;
 let items: ItemsBenchResult | undefined;
 let instructions: InstructionBenchResult | undefined;
 let memory: MemoryBenchResult | undefined;
+let relay: RelayBenchResult | undefined;
 let reliability: { lines: ReliabilityLine[]; ms: number; passed: boolean } | undefined;
 
 if (only.has('size')) {
@@ -133,6 +135,13 @@ if (only.has('memory')) {
   log(`memory: ${MEMORY_IMAGES} images of 2 MB, each variant in its own process`);
   memory = await runMemoryBench({ rounds: 1 });
   console.log(memory.markdown);
+}
+if (only.has('relay')) {
+  log(
+    'relay: 200 concurrent image streams through one relay process, against a hand-written relay and a raw proxy',
+  );
+  relay = await inChild<RelayBenchResult>('relay');
+  console.log(relay.markdown);
 }
 if (only.has('instructions')) {
   log('instructions: valgrind callgrind, about 5 minutes');
@@ -397,6 +406,17 @@ ${memory.markdown}
 - \`imageStates\` over one response per image (what a UI does: one subscription per generation) grows by
   ${fmt(perResponse.perImageMB, 2)} MB per image: nothing of a finished response stays in the operator.
 - The SDK helper grows by ${fmt(sdk.perImageMB, 2)} MB per image (two copies of each image) until \`finalResponse()\`.`);
+}
+
+if (relay) {
+  sections.push(`## 3b. The relay: ${relay.streams} concurrent image streams through one relay process
+
+The browser hop (\`bench/relay.ts\`): the same upstream (its own process, paced, each event stamped with the time it
+was written) through four relays in their own processes: a raw byte proxy (the floor), the relay written by hand
+with the SDK (\`for await\` and \`res.write\`), \`pipeServerSentEvents(streamResponse(...))\` with its defaults, and the
+same with \`cursor\` (a signed SSE id per event). Every run checks that every stream got every event and its end.
+
+${relay.markdown}`);
 }
 
 if (size) {

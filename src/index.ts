@@ -98,6 +98,7 @@ export {
   type FromServerSentEventsOptions,
   fromServerSentEvents,
   type ServerSentEventsInput,
+  type ServerSentEventsResumeOptions,
 } from './sources/fromServerSentEvents';
 export { type ResumeResponseParams, resumeResponse } from './sources/resumeResponse';
 export { type RunToolsOptions, runTools, type ToolFunction, type ToolRunEvent } from './sources/runTools';
@@ -112,6 +113,7 @@ export { type StreamResponseParams, streamResponse } from './sources/streamRespo
 export type {
   AnyFinalImage,
   AnyPartialImage,
+  CancelOnUnsubscribeOptions,
   FinalImage,
   ImageAction,
   ImageBackground,
@@ -150,6 +152,7 @@ export type {
   ResponseStreamEvent,
   ResponseStreamEventOf,
   ResponseStreamEventType,
+  ResponseStreamOptions,
   ResponsesClient,
   ResponsesFinalImage,
   ResponsesPartialImage,

@@ -159,7 +159,7 @@ describe('errors across copies of the package (ESM and CJS builds in one process
     expect(toSafeError(make(other, 'ResponseStreamError')).code).toBe('server_error');
     expect(toSafeError(make(other, 'ImageGenerationError')).code).toBe('moderation_blocked');
     expect(toSafeError(make(other, 'SequenceGapError'))).toEqual({
-      code: 'error',
+      code: 'sequence_gap',
       message: make(other, 'SequenceGapError').message,
     });
   });

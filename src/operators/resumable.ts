@@ -1,22 +1,18 @@
-import { APIConnectionError, APIError } from 'openai/core/error';
-import { type MonoTypeOperatorFunction, Observable, type Observer, Subscription, timer } from 'rxjs';
-import {
-  MalformedEventError,
-  ResumeFailedError,
-  ResumeNotPossibleError,
-  RxOpenAIError,
-  SequenceGapError,
-  StreamIdleError,
-  TruncatedStreamError,
-} from '../errors';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { ResumeNotPossibleError } from '../errors';
+import { cancelQuietly, isDetaching } from '../internal/cancelResponse';
 import { failOnCallerAbort } from '../internal/failOnCallerAbort';
-import { ResponseBoundary } from '../internal/ResponseBoundary';
-import { isTerminalEvent, sequenceNumberOf } from '../internal/events';
+import { isResumableFailure, type ResumeBackoff, type ResumeHooks, resumeLoop } from '../internal/resumeLoop';
 import { resumeResponse } from '../sources/resumeResponse';
-import type { ResponseStreamEvent, ResumableResponsesClient, StreamRequestOptions } from '../types';
+import type {
+  CancelOnUnsubscribeOptions,
+  ResponseStreamEvent,
+  ResumableResponsesClient,
+  StreamRequestOptions,
+} from '../types';
 
 /** Options of {@link resumable}. */
-export interface ResumableOptions {
+export interface ResumableOptions extends CancelOnUnsubscribeOptions {
   /**
    * How many reconnections in a row may fail before giving up with `ResumeFailedError` (default 5). The count
    * starts again whenever a reconnection delivers a new event, so a long response survives any number of
@@ -28,7 +24,7 @@ export interface ResumableOptions {
    * 500 ms doubling each time, at most 8 s (0.5, 1, 2, 4, 8 s). It runs on RxJS's `timer`, so marble tests
    * run it in virtual time; unsubscribing during the delay cancels the reconnection.
    */
-  backoff?: number | ((attempt: number, error: unknown) => number);
+  backoff?: ResumeBackoff;
   /** The SDK's request options for the reconnections (`timeout`, `headers`, `idleTimeout`, ...). */
   requestOptions?: StreamRequestOptions;
   /**
@@ -60,9 +56,12 @@ export interface ResumableOptions {
  *   its own error passes through unchanged (the SDK's `APIConnectionError`, `InternalServerError`, ...), so
  *   that a `retry()` after `resumable()` can re-send the request.
  * - A stall (`StreamIdleError`, after the source's `idleTimeout`) is a dropped connection: it resumes.
- * - Cancel: unsubscribing stops everything silently. The `signal` you gave `streamResponse` stops only the
- *   first request; give it to `resumable` too (`options.signal`), and its abort stops the replays and the
- *   waits before them, erroring with the SDK's `APIUserAbortError`.
+ * - Cancel: unsubscribing stops everything silently, and cancels the background response on the API's side
+ *   (`client.responses.cancel(id)`, once, whether connected or waiting to reconnect; `cancelOnUnsubscribe:
+ *   false` turns it off for the whole stream, `onCancelError` hears of a failed cancel). The `signal` you gave
+ *   `streamResponse` stops only the first request; give it to `resumable` too (`options.signal`), and its abort
+ *   stops the replays and the waits before them, erroring with the SDK's `APIUserAbortError`, and cancels the
+ *   response. Errors cancel nothing, and neither does a relay (`rxjs-openai/server`) whose browser went away.
  * - State belongs to a response: when the stream carries another response (a new id), the count starts
  *   afresh, its events are never dropped as old, and its own `background` is checked.
  * - A connection that drops after the terminal event loses nothing: the output completes.
@@ -76,6 +75,7 @@ export interface ResumableOptions {
  * source:     --c(0)--1--2--X                   X = connection dropped
  * resume:                   ....3--4--5(done)|  after `backoff`, starting_after = 2
  * result:     --c(0)--1--2-------3--4--5(done)|
+ * unsubscribe:--c(0)--1--!                       POST /responses/{id}/cancel at `!`
  * ```
  *
  * @example
@@ -93,7 +93,8 @@ export interface ResumableOptions {
  * ```
  *
  * @param client The client to reconnect with: anything with `responses.retrieve` (the `OpenAI` client).
- * @param options `retries`, `backoff`, the reconnections' `requestOptions`, and your Cancel `signal`.
+ * @param options `retries`, `backoff`, the reconnections' `requestOptions`, your Cancel `signal`,
+ *   `cancelOnUnsubscribe` and `onCancelError`.
  * @return An operator that mirrors the response's events across reconnections.
  * @see resumeResponse
  */
@@ -101,176 +102,26 @@ export function resumable(
   client: ResumableResponsesClient,
   options: ResumableOptions = {},
 ): MonoTypeOperatorFunction<ResponseStreamEvent> {
-  const retries = options.retries ?? 5;
-  const backoff = options.backoff ?? defaultBackoff;
-  const delayFor = (attempt: number, error: unknown) =>
-    typeof backoff === 'number' ? backoff : backoff(attempt, error);
-
-  return (source) =>
-    new Observable<ResponseStreamEvent>((subscriber) => {
-      // State per response: a new response in the same subscription starts afresh.
-      const boundary = new ResponseBoundary();
-      let responseId: string | null = null;
-      let last: number | null = null;
-      let attempts = 0;
-      /** A terminal or `error` event was passed on: the response is over, nothing to resume. */
-      let ended = false;
-      /** A terminal event (`response.completed`, `.failed`, `.incomplete`) was passed on. */
-      let terminated = false;
-
-      const onEvent = (event: ResponseStreamEvent) => {
-        if (boundary.starts(event)) {
-          responseId = last = null;
-          attempts = 0;
-          ended = terminated = false;
-        }
-        const sequenceNumber = sequenceNumberOf(event);
-        if (sequenceNumber !== null && last !== null) {
-          if (sequenceNumber <= last) return;
-          if (sequenceNumber > last + 1) throw new SequenceGapError(responseId, last + 1, sequenceNumber);
-        }
-        if (responseId === null && 'response' in event && event.response) {
-          responseId = event.response.id;
-          if (event.response.background !== true) {
-            throw new ResumeNotPossibleError(responseId, 'not-background');
-          }
-        }
-        if (sequenceNumber !== null) {
-          last = sequenceNumber;
-          attempts = 0;
-        }
-        if (isTerminalEvent(event)) terminated = ended = true;
-        else if (event.type === 'error') ended = true;
-        subscriber.next(event);
-      };
-
-      const onError = (error: unknown) => {
-        if (!isResumable(error)) {
-          subscriber.error(error);
-          return;
-        }
-        if (ended) {
-          // The connection dropped after the response was over: nothing is missing, nothing to resume.
-          if (terminated) subscriber.complete();
-          else subscriber.error(error);
-          return;
-        }
-        if (responseId === null) {
-          // Nothing to resume from: the request's own error (a 5xx, a connection error) is what `retry()` needs.
-          subscriber.error(error);
-          return;
-        }
-        if (attempts >= retries) {
-          subscriber.error(new ResumeFailedError(responseId, attempts, last, { cause: error }));
-          return;
-        }
-        attempts++;
-        const id = responseId;
-        let delay: number;
-        try {
-          delay = delayFor(attempts, error);
-        } catch (backoffError) {
-          subscriber.error(backoffError);
-          return;
-        }
-        const waiting = timer(delay).subscribe(() => {
-          connect(resumeResponse(client, id, { startingAfter: last }, options.requestOptions));
-        });
-        // Added to the output: unsubscribing during the delay cancels the reconnection.
-        subscriber.add(waiting);
-      };
-
-      const connect = (stream: Observable<ResponseStreamEvent>) => {
-        const link = new Link(subscriber, onEvent, onError);
-        stream.subscribe(link);
-      };
-
-      connect(source);
-    }).pipe(failOnCallerAbort(options.signal));
-}
-
-/** 500 ms, doubling, at most 8 s. */
-function defaultBackoff(attempt: number): number {
-  return Math.min(500 * 2 ** (attempt - 1), 8000);
-}
-
-/**
- * Whether a stream's failure is the network's (resume) rather than the API's or ours (pass it on): a
- * truncated stream or a torn frame, the SDK's `APIConnectionError`, an HTTP 5xx, or an error that comes from
- * neither the SDK nor this library (a reset socket's `TypeError: terminated`).
- */
-function isResumable(error: unknown): boolean {
-  if (
-    error instanceof TruncatedStreamError ||
-    error instanceof MalformedEventError ||
-    error instanceof StreamIdleError
-  )
-    return true;
-  if (error instanceof RxOpenAIError || !(error instanceof Error)) return false;
-  if (error instanceof APIConnectionError) return true;
-  if (error instanceof APIError) return isServerError(error);
-  // An error of another copy of the SDK (where `instanceof` fails) is recognised by its classes' names.
-  const names = classNames(error);
-  if (names.includes('APIConnectionError')) return true;
-  if (names.includes('APIError')) return isServerError(error as { status?: unknown });
-  return !names.includes('OpenAIError');
-}
-
-function isServerError(error: { status?: unknown }): boolean {
-  return typeof error.status === 'number' && error.status >= 500;
-}
-
-function classNames(error: Error): string[] {
-  const names: string[] = [];
-  for (
-    let proto = Object.getPrototypeOf(error);
-    proto && proto !== Error.prototype;
-    proto = Object.getPrototypeOf(proto)
-  ) {
-    names.push(String(proto.constructor?.name));
-  }
-  return names;
-}
-
-/**
- * An observer that is also a `Subscription` (RxJS subscribes it directly, so unsubscribing the output stops
- * the connection at once, even synchronously inside `subscribe`). Completion ends the output; an error, or a
- * callback that throws, goes to `onError` after this connection is closed.
- */
-class Link extends Subscription implements Observer<ResponseStreamEvent> {
-  constructor(
-    private readonly destination: {
-      complete(): void;
-      error(error: unknown): void;
-      add(teardown: Subscription): void;
+  const cancel = options.cancelOnUnsubscribe !== false;
+  // Replays never cancel on their own: this operator does, once, whether it is connected or waiting.
+  const replayOptions = { ...options.requestOptions, cancelOnUnsubscribe: false };
+  const hooks: ResumeHooks = {
+    isResumable: isResumableFailure,
+    inspect(event, state) {
+      if (state.responseId !== null || !('response' in event) || !event.response) return;
+      state.responseId = event.response.id;
+      state.background = event.response.background === true;
+      if (!state.background) throw new ResumeNotPossibleError(state.responseId, 'not-background');
     },
-    private readonly onEvent: (event: ResponseStreamEvent) => void,
-    private readonly onError: (error: unknown) => void,
-  ) {
-    super();
-    destination.add(this);
-  }
-
-  next(event: ResponseStreamEvent): void {
-    if (this.closed) return;
-    try {
-      this.onEvent(event);
-    } catch (error) {
-      // Our own verdict (a gap, a response that cannot resume): never resumed.
-      this.unsubscribe();
-      this.destination.error(error);
-    }
-  }
-
-  error(error: unknown): void {
-    if (this.closed) return;
-    this.unsubscribe();
-    this.onError(error);
-  }
-
-  complete(): void {
-    if (this.closed) return;
-    this.unsubscribe();
-    this.destination.complete();
-  }
+    // Nothing to resume from: the request's own error (a 5xx, a connection error) is what `retry()` needs.
+    unresumable: (error, state) => (state.responseId === null ? error : null),
+    reconnect: (state) =>
+      resumeResponse(client, state.responseId!, { startingAfter: state.last }, replayOptions),
+    abandoned(state) {
+      if (cancel && state.responseId !== null && !state.ended && !isDetaching()) {
+        cancelQuietly(client, state.responseId, options.onCancelError);
+      }
+    },
+  };
+  return (source) => resumeLoop(source, options, hooks).pipe(failOnCallerAbort(options.signal));
 }

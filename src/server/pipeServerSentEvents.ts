@@ -1,8 +1,12 @@
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { ResponseStreamEvent } from '../types';
-import type { ServerSentEventsOptions } from './serverSentEventsOptions';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_EVENT_BYTES,
+  type ServerSentEventsOptions,
+} from './serverSentEventsOptions';
 import { SERVER_SENT_EVENTS_HEADERS } from './serverSentEventsResponse';
-import { toServerSentEvents } from './toServerSentEvents';
+import { sseFrames } from './sseFrames';
 
 /**
  * The part of a `node:http` `ServerResponse` (or Express's `res`) that {@link pipeServerSentEvents} uses;
@@ -13,7 +17,7 @@ export interface ServerResponseLike {
   readonly destroyed?: boolean;
   setHeader(name: string, value: string): unknown;
   flushHeaders?(): void;
-  write(chunk: Uint8Array): boolean;
+  write(chunk: string): boolean;
   end(): unknown;
   destroy?(error?: Error): unknown;
   once(event: 'close' | 'drain', listener: () => void): unknown;
@@ -26,9 +30,10 @@ export interface ServerResponseLike {
  * Relays the events to a `node:http` response (Express's `res`, or Fastify's `reply.raw` after
  * `reply.hijack()`) as server-sent events: sets the SSE headers, writes each event as the client can take it
  * (waiting for `drain`), and ends the response when the source ends. When the client disconnects (`close`), the source is unsubscribed,
- * which aborts the upstream request when it is `streamResponse`. The options are those of
- * {@link toServerSentEvents}: allowlists of events and of `Response` fields, size caps, heartbeat, idle
- * timeout, error mapping. Read the request's body with `readJsonBody`, which is bounded.
+ * which aborts the upstream request when it is `streamResponse` (and leaves a background response running: the
+ * browser may resume it with its cursor). The options are those of {@link toServerSentEvents}: allowlists of
+ * events and of `Response` fields, size caps, heartbeat, idle timeout, error mapping, `cursor`. Read the
+ * request's body with `readJsonBody`, which is bounded; a resume with `resumeFromRequest`.
  *
  * ```
  * events$:  --created--partial--completed|
@@ -62,47 +67,81 @@ export async function pipeServerSentEvents(
   options: ServerSentEventsOptions = {},
 ): Promise<void> {
   if (res.destroyed) return;
-  const reader = toServerSentEvents(events$, options).getReader();
-  let gone = false;
-  let wake: (() => void) | undefined;
-  const onClose = () => {
-    gone = true;
-    wake?.();
-    reader.cancel().catch(() => undefined);
-  };
-  res.once('close', onClose);
-  // A stream that errors (the client fell too far behind) must also end a wait for `drain` that may never come.
-  reader.closed.catch(() => wake?.());
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const maxBuffered = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, maxEventBytes);
+  // The frames as text, written as they come (Node encodes them as it writes): no copy, no stream between.
+  const frames$ = sseFrames(events$, options);
   if (!res.headersSent) {
     for (const [name, value] of Object.entries(SERVER_SENT_EVENTS_HEADERS)) res.setHeader(name, value);
     res.flushHeaders?.();
   }
-  try {
-    while (!gone) {
-      const { value, done } = await reader.read();
-      if (done) {
-        if (!gone) res.end();
-        return;
+  await new Promise<void>((resolve) => {
+    /** Frames waiting for `drain`, and their length in characters (about bytes: the frames are JSON). */
+    const waiting: string[] = [];
+    let waitingChars = 0;
+    let draining = false;
+    let ended = false;
+    let done = false;
+    let subscription: Subscription | undefined;
+
+    const finish = () => {
+      if (done) return;
+      done = true;
+      res.off?.('close', finish);
+      res.off?.('drain', onDrain);
+      waiting.length = 0;
+      // Also when the client went away (`close`): sseFrames unsubscribes from the source detached.
+      subscription?.unsubscribe();
+      resolve();
+    };
+    const write = (frame: string) => {
+      if (!res.write(frame)) {
+        draining = true;
+        res.once('drain', onDrain);
       }
-      if (gone) return;
-      const flowing = res.write(value);
       res.flush?.();
-      if (!flowing && !gone) {
-        let drained!: () => void;
-        await new Promise<void>((resolve) => {
-          drained = resolve;
-          wake = resolve;
-          res.once('drain', resolve);
-        });
-        res.off?.('drain', drained);
-        wake = undefined;
+    };
+    const flush = () => {
+      while (!draining && waiting.length > 0) {
+        const frame = waiting.shift()!;
+        waitingChars -= frame.length;
+        write(frame);
       }
+      if (!draining && ended) {
+        res.end();
+        finish();
+      }
+    };
+    function onDrain() {
+      draining = false;
+      if (!done) flush();
     }
-  } catch (error) {
-    // The stream errored (the client fell too far behind): drop the connection.
-    res.destroy?.(error instanceof Error ? error : undefined);
-  } finally {
-    res.off?.('close', onClose);
-    reader.releaseLock();
-  }
+    /** The stream failed (a cut relayed as a cut, or a client too far behind): drop the connection. */
+    const drop = (error: unknown) => {
+      res.destroy?.(error instanceof Error ? error : undefined);
+      finish();
+    };
+
+    res.once('close', finish);
+    subscription = frames$.subscribe({
+      next(frame) {
+        if (done) return;
+        if (!draining) {
+          write(frame);
+          return;
+        }
+        waiting.push(frame);
+        waitingChars += frame.length;
+        if (waitingChars > maxBuffered) {
+          drop(new Error(`The client fell more than ${maxBuffered} bytes behind; the relay gave up.`));
+        }
+      },
+      error: drop,
+      complete() {
+        ended = true;
+        flush();
+      },
+    });
+    if (done) subscription.unsubscribe();
+  });
 }

@@ -46,6 +46,8 @@ export class RequestBodyError extends RxOpenAIError {
  */
 export interface IncomingMessageLike {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The path and query (`cursorOf` reads a `?cursor=`). */
+  readonly url?: string | undefined;
   /** Set once the body has been read to its end. */
   readonly readableEnded?: boolean;
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;

@@ -12,6 +12,7 @@ import {
   ResponseIncompleteError,
   ResponseStreamError,
   RxOpenAIError,
+  SequenceGapError,
   StreamIdleError,
   TruncatedStreamError,
 } from '../errors';
@@ -76,6 +77,7 @@ export function toSafeError(error: unknown): SafeError {
     return fromStatus(error.status, null, `The upstream relay answered HTTP ${error.status}.`);
   }
   if (error instanceof RequestBodyError) return safe(error.code, error.message);
+  if (error instanceof SequenceGapError) return safe('sequence_gap', error.message);
   if (error instanceof MissingImageError) return safe('missing_image', error.message);
   if (error instanceof RxOpenAIError) return safe('error', error.message);
   return GENERIC_SAFE_ERROR;

@@ -1,4 +1,5 @@
 import type { Response, ResponseStreamEvent, ResponseStreamEventType } from '../types';
+import type { CursorOptions } from './cursor';
 import type { SafeError } from './safeError';
 
 /** Options of `toServerSentEvents` and the helpers built on it (`serverSentEventsResponse`, `pipeServerSentEvents`). */
@@ -53,6 +54,18 @@ export interface ServerSentEventsOptions {
    * `response.failed` (as a `ResponseFailedError`; its mapped `code` and `message` replace the event's).
    */
   readonly mapError?: (error: unknown) => SafeError | undefined;
+  /**
+   * Makes background responses resumable through any relay instance, with nothing stored on the relay: every
+   * event of a response created with `background: true` gets a signed cursor as its SSE `id:` (the response id
+   * and the event's sequence number, HMAC-SHA256 with `secret`; see `signCursor`). The browser sends the last
+   * one back (`Last-Event-ID`) after a dropped connection, and `resumeFromRequest` replays the response from
+   * there; `cancelFromRequest` cancels it. With it, the upstream's sequence numbers are checked (duplicates
+   * dropped, a gap is an error event), an event after others that were not relayed (`events`) carries an
+   * `: after <n>` comment so that the browser can tell the difference, and a resumable upstream failure (a cut, a
+   * torn frame, a stall, a connection error or a 5xx) drops the connection rather than sending an `error`
+   * event: the browser resumes. The same secret on every instance; a list rotates keys.
+   */
+  readonly cursor?: CursorOptions;
 }
 
 /** The default of {@link ServerSentEventsOptions.maxEventBytes}. */

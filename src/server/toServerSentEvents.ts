@@ -24,6 +24,11 @@ import { sseFrames } from './sseFrames';
  *   (`event_too_large`), a source silent for `idleTimeout` (`stream_idle`). A `response.failed` is relayed
  *   with its error's text mapped the same way.
  * - Bounded: a client more than `maxBufferedBytes` behind is dropped.
+ * - It never cancels a response: the browser going away unsubscribes detached (a background response goes on
+ *   running, for the browser to resume); a Cancel is `cancelFromRequest`.
+ * - With `cursor`, every event of a background response gets a signed cursor as its SSE `id:`, which
+ *   `resumeFromRequest` verifies to resume the stream on any relay instance, and an upstream cut of it is
+ *   relayed as a dropped connection (the browser resumes) rather than an `error` event.
  *
  * Read it with `fromServerSentEvents` in the browser, or with any SSE client.
  *
@@ -34,6 +39,7 @@ import { sseFrames } from './sseFrames';
  * bytes:    --"event: response.created..."--"event: error\ndata: {"type":"error","code":...}\n\n"|
  * events$:  --created---------- (silent for idleTimeout)
  * bytes:    --"event: response.created..."--": keepalive"--...--"event: error ... stream_idle"|
+ * cursor:   --"id: v1.cmVzcF8x.0.Hq3...\nevent: response.created\ndata: {...}\n\n"--...
  * ```
  *
  * @example
@@ -42,17 +48,19 @@ import { sseFrames } from './sseFrames';
  * import { serverSentEventsResponse } from 'rxjs-openai/server';
  * export const POST = async (request: Request) =>
  *   serverSentEventsResponse(streamResponse(client, { model: 'gpt-5', input: (await request.json()).prompt }));
- * // Or the bare stream, relaying the previews and the response's metadata too:
+ * // Or the bare stream, relaying the previews and the response's metadata too, with resume cursors:
  * const body = toServerSentEvents(events$, {
  *   events: ['response.image_generation_call.partial_image'],
  *   responseFields: [...DEFAULT_RESPONSE_FIELDS, 'metadata'],
+ *   cursor: { secret: process.env.CURSOR_SECRET! },
  * });
  * ```
  *
  * @param events$ The events to relay, usually `streamResponse(client, params)`.
- * @param options An allowlist of events and of `Response` fields, size caps, a heartbeat, an idle timeout and
- *   an error mapper.
- * @return A `ReadableStream` of the SSE bytes.
+ * @param options An allowlist of events and of `Response` fields, size caps, a heartbeat, an idle timeout, an
+ *   error mapper and the `cursor` secret(s).
+ * @return A `ReadableStream` of the SSE bytes. A `cursor` with a missing or short secret throws a `TypeError`
+ *   here, when the relay is set up.
  * @see serverSentEventsResponse
  * @see pipeServerSentEvents
  */
@@ -63,6 +71,7 @@ export function toServerSentEvents(
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const maxBufferedBytes = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, maxEventBytes);
   const frames$ = sseFrames(events$, options);
+  const encoder = new TextEncoder();
 
   let subscription: Subscription | undefined;
   let started = false;
@@ -84,7 +93,7 @@ export function toServerSentEvents(
         subscription = frames$.pipe(takeUntil(stopped)).subscribe({
           next(frame) {
             if (done) return;
-            controller.enqueue(frame);
+            controller.enqueue(encoder.encode(frame));
             // With a high-water mark of 0, `desiredSize` is minus the bytes waiting.
             if (-(controller.desiredSize ?? 0) > maxBufferedBytes) {
               stop();

@@ -1,17 +1,45 @@
-import { APIError } from 'openai/core/error';
-import { Stream } from 'openai/core/streaming';
-import type { ResponseErrorEvent } from 'openai/resources/responses/responses';
+import { _iterSSEMessages } from 'openai/core/streaming';
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
-import { RelayHttpError, ResponseStreamError, RxOpenAIError } from '../errors';
+import { RelayHttpError, ResponseStreamError, ResumeNotPossibleError, RxOpenAIError } from '../errors';
+import { isDetaching } from '../internal/cancelResponse';
 import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
+import {
+  isResumableFailure,
+  type ResumeBackoff,
+  type ResumeHooks,
+  type ResumeState,
+  resumeLoop,
+} from '../internal/resumeLoop';
 import type { ResponseEventStream, ResponseStreamEvent } from '../types';
 import { fromResponseStream } from './fromResponseStream';
 
 /** A fetch `Response` (the DOM's, not the API's `Response` object). */
 type FetchResponse = globalThis.Response;
 
-/** What `fromServerSentEvents` reads: a fetched `Response`, or a function that fetches one per subscription. */
-export type ServerSentEventsInput = FetchResponse | ((signal: AbortSignal) => Promise<FetchResponse>);
+/**
+ * What `fromServerSentEvents` reads: a fetched `Response`, or a function that fetches one per subscription (and
+ * per reconnection, with `resume`). The function gets the `signal` to pass to `fetch` (unsubscribing aborts it)
+ * and the relay's last cursor: `null` for the first request, then, when resuming, the cursor to send back
+ * (`headers: { 'last-event-id': cursor }`). It may pick another URL for a reconnection.
+ */
+export type ServerSentEventsInput =
+  | FetchResponse
+  | ((signal: AbortSignal, cursor: string | null) => Promise<FetchResponse>);
+
+/** How `fromServerSentEvents` resumes a dropped stream (see {@link FromServerSentEventsOptions.resume}). */
+export interface ServerSentEventsResumeOptions {
+  /**
+   * How many reconnections in a row may bring nothing new before giving up with `ResumeFailedError` (default
+   * 5); the count starts again whenever one delivers a new event.
+   */
+  readonly retries?: number;
+  /**
+   * The delay before reconnection `attempt` (1, 2, ...), in milliseconds, or one delay for all. Default:
+   * 500 ms doubling, at most 8 s. It runs on `scheduler` (marble tests run it in virtual time); unsubscribing
+   * during the delay cancels the reconnection.
+   */
+  readonly backoff?: ResumeBackoff;
+}
 
 /** Options of {@link fromServerSentEvents}. */
 export interface FromServerSentEventsOptions {
@@ -22,10 +50,32 @@ export interface FromServerSentEventsOptions {
    */
   readonly idleTimeout?: number;
   /**
-   * The scheduler of the time limits (the idle timeout, and the deadline for reading an HTTP error's body);
-   * default `asyncScheduler`. As RxJS's time-based operators take one: for tests in virtual time.
+   * The scheduler of the time limits (the idle timeout, the deadline for reading an HTTP error's body, the
+   * waits before reconnecting); default `asyncScheduler`. As RxJS's time-based operators take one: for tests in
+   * virtual time.
    */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Resume a stream whose connection dropped, through a relay with a `cursor` option (any instance with the
+   * same secret): `true` for the defaults, or `{ retries, backoff }`. Needs a function input, called again with
+   * the last cursor. A cut (`TruncatedStreamError`, `MalformedEventError`), a stall (`StreamIdleError`), a
+   * network failure (`TypeError`) or a relay's 5xx waits `backoff` and reconnects; the events are never
+   * duplicated (those at or below the last sequence number passed on are dropped) and a jump in the sequence
+   * numbers errors with `SequenceGapError`. A stream cut before the relay sent a cursor cannot resume:
+   * `ResumeNotPossibleError` (reason `no-cursor`, or `not-background`), the cut as `cause`.
+   */
+  readonly resume?: boolean | ServerSentEventsResumeOptions;
+  /**
+   * Your relay's Cancel, called with the last cursor when the subscriber unsubscribes (a Cancel button,
+   * `switchMap` to a new prompt, a component destroyed) before the response's terminal event, connected or
+   * waiting to reconnect: e.g. `(cursor) => fetch('/api/cancel', { method: 'POST', headers: { 'last-event-id':
+   * cursor }, keepalive: true })`, answered by `cancelFromRequest`. Not called after an error or the end, nor
+   * when no cursor came (a response that is not a background one). A dropped connection is never a cancel: the
+   * relay cannot tell it from a browser that will resume, so only this call stops the work.
+   */
+  readonly cancel?: (cursor: string) => unknown;
+  /** Hears of a `cancel` that threw or rejected (it runs in teardown, which never throws). */
+  readonly onCancelError?: (error: unknown) => void;
 }
 
 /** How much of an HTTP error's body is kept in {@link RelayHttpError}, in characters. */
@@ -34,14 +84,23 @@ const MAX_ERROR_BODY_CHARS = 4096;
 const MAX_ERROR_BODY_BYTES = 4 * MAX_ERROR_BODY_CHARS;
 /** How long an HTTP error's body may take to arrive; then the error is raised with what was read. */
 const ERROR_BODY_DEADLINE_MS = 2000;
+/** The comment a relay with `cursor` writes in an event's frame when the events before it were not relayed. */
+const AFTER_COMMENT = ': after ';
+
+/** What the frame of the event being emitted said besides its data: its cursor and what it follows. */
+interface FrameInfo {
+  /** The frame's SSE `id:` (the relay's signed cursor), or `null` when it had none. */
+  cursor: string | null;
+  /** The sequence number the event follows, from an `: after <n>` comment, or `null`. */
+  after: number | null;
+}
 
 /**
  * Reads Responses API events from a server-sent events response, such as one relayed by
  * `rxjs-openai/server`, in the browser or any runtime with `fetch`.
  *
- * The body is decoded by the SDK's own SSE decoder (`Stream.fromSSEResponse` from `openai/core/streaming`,
- * in its `events` mode where the SDK has it, so that an `error` event reaches us as data rather than as the
- * SDK's `APIError`), and every event is emitted as received. Then:
+ * The body is decoded by the SDK's own SSE decoder (`_iterSSEMessages` from `openai/core/streaming`, what its
+ * `Stream` reads), each frame's `data` parsed as JSON, and every event is emitted as received. Then:
  *
  * - an HTTP status other than 2xx errors with {@link RelayHttpError} (status and the body's first 4 KiB, read
  *   for at most 2 s: a body that stalls does not hold the error back), and so does a 2xx whose `content-type`
@@ -53,16 +112,21 @@ const ERROR_BODY_DEADLINE_MS = 2000;
  *   `TruncatedStreamError`: a dropped connection is never mistaken for success;
  * - no event for `idleTimeout` ms (default 120000) errors with `StreamIdleError`;
  * - unsubscribing aborts: with a function input, the `signal` it was given (so the fetch and the relay's
- *   upstream request stop); with a `Response`, its body is cancelled, whatever the SDK version.
+ *   upstream request stop); with a `Response`, its body is cancelled, whatever the SDK version;
+ * - with `resume`, a dropped connection is picked up where it stopped, through any relay instance (see
+ *   {@link FromServerSentEventsOptions.resume}); with `cancel`, unsubscribing stops the work on the server.
  *
  * A function input makes the Observable cold: one fetch per subscription, so `retry()` fetches again. A
- * `Response` can be read once, so that Observable can be subscribed once.
+ * `Response` can be read once, so that Observable can be subscribed once (and cannot resume).
  *
  * ```
  * relay:   --created--partial--completed|
  * result:  --created--partial--completed|
  * relay:   --created--error|
  * result:  --created--#                    (ResponseStreamError)
+ * resume:  --c(0)--1--2--X                  X = connection dropped, last id: cursor of 2
+ * relay B:                ....3--4(done)|   after `backoff`: input(signal, cursor of 2)
+ * result:  --c(0)--1--2-------3--4(done)|
  * ```
  *
  * @example
@@ -70,14 +134,23 @@ const ERROR_BODY_DEADLINE_MS = 2000;
  * import { fromServerSentEvents, imageStates } from 'rxjs-openai';
  *
  * const events$ = fromServerSentEvents(
- *   (signal) => fetch('/api/images', { method: 'POST', body: JSON.stringify({ prompt }), signal }),
- *   { idleTimeout: 60_000 },
+ *   (signal, cursor) =>
+ *     fetch('/api/images', {
+ *       method: 'POST',
+ *       headers: cursor ? { 'last-event-id': cursor } : {},
+ *       body: JSON.stringify({ prompt }),
+ *       signal,
+ *     }),
+ *   {
+ *     resume: { retries: 5 },
+ *     cancel: (cursor) => fetch('/api/cancel', { method: 'POST', headers: { 'last-event-id': cursor }, keepalive: true }),
+ *   },
  * );
  * events$.pipe(imageStates()).subscribe((images) => render(images));
  * ```
  *
- * @param input A fetch `Response`, or `(signal) => fetch(..., { signal })` for a cold source.
- * @param options The idle timeout, and the scheduler of the time limits.
+ * @param input A fetch `Response`, or `(signal, cursor) => fetch(..., { signal })` for a cold source.
+ * @param options The idle timeout, the scheduler of the time limits, `resume`, `cancel`.
  * @return An Observable of the relayed events.
  * @see fromResponseStream
  */
@@ -85,13 +158,80 @@ export function fromServerSentEvents(
   input: ServerSentEventsInput,
   options: FromServerSentEventsOptions = {},
 ): Observable<ResponseStreamEvent> {
+  const resume = options.resume === true ? {} : options.resume || null;
+  if (resume && typeof input !== 'function') {
+    return new Observable((subscriber) =>
+      subscriber.error(new RxOpenAIError('resume needs a function input: a Response can be read only once.')),
+    );
+  }
+  return new Observable<ResponseStreamEvent>((subscriber) => {
+    // One frame at a time is being emitted: the connection fills this in before each event.
+    const frame: FrameInfo = { cursor: null, after: null };
+    const connect = (cursor: string | null) => connection(input, cursor, frame, options);
+    const hooks: ResumeHooks = {
+      isResumable: resume ? isResumableFailure : () => false,
+      inspect(event, state) {
+        const response = (event as { response?: { id?: unknown; background?: unknown } | null }).response;
+        if (response && typeof response.id === 'string') {
+          state.responseId = response.id;
+          if (typeof response.background === 'boolean') state.background = response.background;
+        }
+        if (frame.cursor !== null) state.cursor = frame.cursor;
+      },
+      // Only a relay with `cursor` says what an event follows, and only then is a jump a gap.
+      follows: () => (frame.cursor === null ? undefined : frame.after),
+      unresumable(error, state) {
+        if (state.cursor !== null) return null;
+        if (!state.received) return error;
+        const reason = state.background === false ? 'not-background' : 'no-cursor';
+        return new ResumeNotPossibleError(state.responseId, reason, { cause: error });
+      },
+      reconnect: (state) => connect(state.cursor),
+      abandoned: (state) => cancelOnLeave(state, options),
+    };
+    const policy = {
+      retries: resume?.retries,
+      backoff: resume?.backoff,
+      scheduler: options.scheduler,
+      // Without `resume`, the events pass as they come: nothing to resume, so nothing to check across cuts.
+      checkSequence: resume !== null,
+    };
+    return resumeLoop(connect(null), policy, hooks).subscribe(subscriber);
+  });
+}
+
+/** The `cancel` option's call, when the subscriber left a background response that was still running. */
+function cancelOnLeave(state: ResumeState, options: FromServerSentEventsOptions): void {
+  const cancel = options.cancel;
+  if (!cancel || state.cursor === null || state.ended || isDetaching()) return;
+  const report = (error: unknown) => {
+    try {
+      options.onCancelError?.(error);
+    } catch {
+      // Teardown never throws.
+    }
+  };
+  try {
+    Promise.resolve(cancel(state.cursor)).then(undefined, report);
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** One request to the relay (or the `Response` given), read into events; `frame` tells each one's cursor. */
+function connection(
+  input: ServerSentEventsInput,
+  cursor: string | null,
+  frame: FrameInfo,
+  options: FromServerSentEventsOptions,
+): Observable<ResponseStreamEvent> {
   const scheduler = options.scheduler;
   return new Observable<ResponseStreamEvent>((subscriber) => {
     const controller = new AbortController();
     subscriber.add(() => controller.abort());
 
     const open = async (): Promise<FetchResponse> => {
-      if (typeof input === 'function') return input(controller.signal);
+      if (typeof input === 'function') return input(controller.signal, cursor);
       if (input.bodyUsed) {
         throw new RxOpenAIError(
           'This Response was already read: pass a function that fetches to subscribe again.',
@@ -100,56 +240,95 @@ export function fromServerSentEvents(
       return input;
     };
 
-    open().then(
-      async (response) => {
-        if (subscriber.closed) {
-          cancelBody(response);
-          return;
-        }
-        if (!response.ok || !isEventStream(response.headers.get('content-type'))) {
-          const body = await readErrorBody(response, controller.signal, scheduler ?? asyncScheduler);
-          subscriber.error(new RelayHttpError(response.status, response.statusText, body));
-          return;
-        }
-        // The SDK aborts the controller it is given whenever reading fails, so that one cannot tell our
-        // unsubscribe from a dropped connection. `fromResponseStream` sees only `controller`, which only
-        // unsubscribing aborts; the SDK gets its own, linked to ours.
-        const sdkController = new AbortController();
-        const abortSdk = () => sdkController.abort();
-        controller.signal.addEventListener('abort', abortSdk, { once: true });
-        subscriber.add(() => controller.signal.removeEventListener('abort', abortSdk));
-        const stream = Stream.fromSSEResponse<ResponseStreamEvent>(
-          cancellable(response, controller.signal),
-          sdkController,
-          undefined,
-          false,
-          'events',
-        );
-        const events: ResponseEventStream = {
-          [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
-          controller,
-        };
-        const idleMs = idleTimeoutMs(options.idleTimeout);
-        const events$ = scheduler
-          ? fromResponseStream(events, { idleTimeout: 0 }).pipe(idleTimeout(idleMs, scheduler))
-          : fromResponseStream(events, { idleTimeout: idleMs });
-        subscriber.add(
-          events$.subscribe({
-            next: (event) => {
-              if (event.type === 'error') subscriber.error(new ResponseStreamError(event));
-              else subscriber.next(event);
-            },
-            error: (error: unknown) => subscriber.error(streamErrorOf(error)),
-            complete: () => subscriber.complete(),
-          }),
-        );
-      },
-      (error: unknown) => {
-        // Our own abort (on unsubscribe) is not an error; anything else (network, a caller's throw) is.
-        if (!subscriber.closed) subscriber.error(error);
-      },
-    );
+    open()
+      .then(
+        async (response) => {
+          if (subscriber.closed) {
+            cancelBody(response);
+            return;
+          }
+          if (!response.ok || !isEventStream(response.headers.get('content-type'))) {
+            const body = await readErrorBody(response, controller.signal, scheduler ?? asyncScheduler);
+            subscriber.error(new RelayHttpError(response.status, response.statusText, body));
+            return;
+          }
+          // The SDK's decoder aborts the controller it is given whenever reading fails, so that one cannot tell
+          // our unsubscribe from a dropped connection. `fromResponseStream` sees only `controller`, which only
+          // unsubscribing aborts; the SDK gets its own, linked to ours.
+          const sdkController = new AbortController();
+          const abortSdk = () => sdkController.abort();
+          controller.signal.addEventListener('abort', abortSdk, { once: true });
+          subscriber.add(() => controller.signal.removeEventListener('abort', abortSdk));
+          const decoded = decode(cancellable(response, controller.signal), sdkController, frame);
+          const events: ResponseEventStream = {
+            [Symbol.asyncIterator]: () => decoded,
+            controller,
+          };
+          const idleMs = idleTimeoutMs(options.idleTimeout);
+          const events$ = scheduler
+            ? fromResponseStream(events, { idleTimeout: 0 }).pipe(idleTimeout(idleMs, scheduler))
+            : fromResponseStream(events, { idleTimeout: idleMs });
+          subscriber.add(
+            events$.subscribe({
+              next: (event) => {
+                if (event.type === 'error') subscriber.error(new ResponseStreamError(event));
+                else subscriber.next(event);
+              },
+              error: (error: unknown) => subscriber.error(error),
+              complete: () => subscriber.complete(),
+            }),
+          );
+        },
+        (error: unknown) => {
+          // Our own abort (on unsubscribe) is not an error; anything else (network, a caller's throw) is.
+          if (!subscriber.closed) subscriber.error(error);
+        },
+      )
+      // Whatever else goes wrong reading the answer errors the stream: it never hangs silently.
+      .catch((error: unknown) => subscriber.error(error));
   });
+}
+
+/**
+ * The events of an SSE body, decoded by the SDK's own decoder (`_iterSSEMessages`, what its `Stream` reads,
+ * the same in SDK 6 and 7), each frame's `data` parsed as JSON (a `SyntaxError` for a torn or mangled frame).
+ * Before each event is yielded, `frame` gets its SSE `id:` (the relay's cursor) and its `: after <n>` comment,
+ * from the frame's raw lines. An `error` frame, flat or nested, with or without a `type`, is yielded as an
+ * `error` event (the caller turns it into `ResponseStreamError`); `[DONE]` ends the stream.
+ */
+async function* decode(
+  response: FetchResponse,
+  controller: AbortController,
+  frame: FrameInfo,
+): AsyncGenerator<ResponseStreamEvent> {
+  for await (const sse of _iterSSEMessages(response, controller)) {
+    if (sse.data === '[DONE]') return;
+    let cursor: string | null = null;
+    let after: number | null = null;
+    for (const line of sse.raw) {
+      if (line.startsWith('id:')) cursor = line.slice(line.startsWith('id: ') ? 4 : 3) || null;
+      else if (line.startsWith(AFTER_COMMENT)) {
+        const n = Number(line.slice(AFTER_COMMENT.length));
+        after = Number.isSafeInteger(n) ? n : null;
+      }
+    }
+    const data = JSON.parse(sse.data) as unknown;
+    frame.cursor = cursor;
+    frame.after = after;
+    if (sse.event === 'error' || isUntypedError(data)) {
+      yield { ...(data as object), type: 'error' } as ResponseStreamEvent;
+    } else yield data as ResponseStreamEvent;
+  }
+}
+
+/** `{ error: { ... } }` without a `type`: an error as some servers frame it. */
+function isUntypedError(data: unknown): boolean {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    !('type' in data) &&
+    typeof (data as { error?: unknown }).error === 'object'
+  );
 }
 
 /** Whether a `content-type` is `text/event-stream`, with or without parameters, in any case. */
@@ -161,23 +340,12 @@ function isEventStream(type: string | null): boolean {
  * The response with a body that `signal` cancels, whatever the SDK does: SDK 6's decoder waits for the next
  * chunk before it lets go of the body, so on its own a stalled body of a `Response` input would never be
  * cancelled. The pipe, when aborted, cancels the original body and errors the copy with an `AbortError`,
- * which the SDK takes for an abort (it ends quietly).
+ * which ends the decoder (the connection's own abort is not an error).
  */
 function cancellable(response: FetchResponse, signal: AbortSignal): FetchResponse {
   if (!response.body) return response;
   const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>(), { signal });
   return new Response(body, { headers: response.headers });
-}
-
-/**
- * SDK 6 throws a nested `error` event (`{ type: 'error', error: { code, message } }`) as an `APIError` without
- * a status, where SDK 7's `events` mode yields it: both are the same `ResponseStreamError` here. No request
- * is made here, so an `APIError` without a status can only come from the decoder.
- */
-function streamErrorOf(error: unknown): unknown {
-  if (!(error instanceof APIError) || error.status !== undefined) return error;
-  const nested = (error.error ?? { message: error.message }) as Record<string, unknown>;
-  return new ResponseStreamError({ type: 'error', error: nested } as unknown as ResponseErrorEvent);
 }
 
 /**
@@ -190,7 +358,8 @@ async function readErrorBody(
   scheduler: SchedulerLike,
 ): Promise<string> {
   const body = response.body;
-  if (!body) return '';
+  // A body already read (or locked) has nothing more to tell: the status is the error.
+  if (!body || response.bodyUsed || body.locked) return '';
   const reader = body.getReader();
   const stop = () => {
     reader.cancel().catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
+import { cancelOnUnsubscribe } from '../internal/cancelResponse';
 import { requestStream } from '../internal/requestStream';
-import type { ResponseStreamEvent, ResumableResponsesClient, StreamRequestOptions } from '../types';
+import type { ResponseStreamEvent, ResponseStreamOptions, ResumableResponsesClient } from '../types';
 
 /** Where `resumeResponse` picks a stored response's events up. */
 export interface ResumeResponseParams {
@@ -27,6 +28,11 @@ export interface ResumeResponseParams {
  * Every replay is billed as network traffic, not tokens: the events after `startingAfter` are sent again,
  * images included. {@link resumable} uses this to pick a dropped stream up where it left off.
  *
+ * Cancel: unsubscribing before the terminal event (or your `signal` aborting) also calls
+ * `client.responses.cancel(responseId)`, as {@link streamResponse} does for a background response (the only
+ * kind that can be replayed); `cancelOnUnsubscribe: false` turns it off, `onCancelError` hears of a failed
+ * cancel. A relay of `rxjs-openai/server` never cancels when its browser goes away.
+ *
  * ```
  * stored:  0--1--2--3--4--5(completed)
  * resumeResponse(client, id, { startingAfter: 2 })
@@ -47,7 +53,8 @@ export interface ResumeResponseParams {
  * @param client Anything with `responses.retrieve`: the `OpenAI` client, or a fake in tests.
  * @param responseId The response's id (`resp_...`), from its `response.created` event.
  * @param params `startingAfter`: the last `sequence_number` already seen.
- * @param options The SDK's request options (`timeout`, `headers`, `signal`, ...) and `idleTimeout`.
+ * @param options The SDK's request options (`timeout`, `headers`, `signal`, ...), `idleTimeout`,
+ *   `cancelOnUnsubscribe` and `onCancelError`.
  * @return A cold Observable of the replayed events.
  * @see resumable
  */
@@ -55,16 +62,24 @@ export function resumeResponse(
   client: ResumableResponsesClient,
   responseId: string,
   params: ResumeResponseParams = {},
-  options?: StreamRequestOptions,
+  options?: ResponseStreamOptions,
 ): Observable<ResponseStreamEvent> {
   const startingAfter = params.startingAfter;
+  const { cancelOnUnsubscribe: cancel, onCancelError, ...requestOptions } = options ?? {};
   return requestStream(
-    (requestOptions) =>
+    (sdkOptions) =>
       client.responses.retrieve(
         responseId,
         startingAfter == null ? { stream: true } : { stream: true, starting_after: startingAfter },
-        requestOptions,
+        sdkOptions,
       ),
-    options,
+    requestOptions,
+  ).pipe(
+    cancelOnUnsubscribe(client, {
+      cancelOnUnsubscribe: cancel,
+      onCancelError,
+      signal: options?.signal,
+      responseId,
+    }),
   );
 }

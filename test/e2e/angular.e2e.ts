@@ -1,6 +1,6 @@
-// The Angular example in a real browser: the built app and its relay (examples/angular), the relay streaming
-// from the local Responses server, Chromium driven by playwright-core. `npm run test:e2e` builds everything
-// first (scripts/test-e2e.sh).
+// The Angular example in a real browser: the built app and two instances of its relay (examples/angular, two
+// processes with the same cursor secret) behind a round-robin proxy, streaming from the local Responses server,
+// Chromium driven by playwright-core. `npm run test:e2e` builds everything first (scripts/test-e2e.sh).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MockResponsesServer, startMockResponsesServer } from '../../src/testing/server/index';
 import { launchChromium } from './chromium';
+import { type RoundRobinProxy, startRoundRobinProxy } from './roundRobinProxy';
 
 const example = fileURLToPath(new URL('../../examples/angular/', import.meta.url));
 const results = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -19,8 +20,20 @@ interface Seen {
   previews: string[];
 }
 
+/** What the page received over the wire: each event stream's request cursor and text. */
+interface Wire {
+  url: string;
+  lastEventId: string | null;
+  text: string;
+}
+
+/** The secret both relay instances sign and verify cursors with. */
+const CURSOR_SECRET = 'the e2e relays share this secret: 32 bytes or more';
+
 let mock: MockResponsesServer;
-let relay: ChildProcess;
+/** The relay instances behind the proxy (a killed one is replaced by a new process). */
+const relays: { relay: ChildProcess; url: string }[] = [];
+let proxy: RoundRobinProxy;
 let relayUrl: string;
 let browser: Browser;
 let page: Page;
@@ -29,7 +42,9 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   mock = await startMockResponsesServer();
-  ({ relay, url: relayUrl } = await startRelay({ MOCK_SERVER_URL: mock.url }));
+  for (let i = 0; i < 2; i++) relays.push(await startRelay({ MOCK_SERVER_URL: mock.url, CURSOR_SECRET }));
+  proxy = await startRoundRobinProxy(() => relays.map((r) => r.url));
+  relayUrl = proxy.url;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 900, height: 640 } });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -50,6 +65,40 @@ beforeAll(async () => {
         if (!seen.previews.includes(img.src)) seen.previews.push(img.src);
       }
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    // Keeps a copy of every event stream the page reads (a tee of the body), to check what crossed the wire.
+    const wire: Wire[] = [];
+    (window as unknown as { wire: Wire[] }).wire = wire;
+    const realFetch = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const response = await realFetch(input, init);
+      if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream'))
+        return response;
+      const record: Wire = {
+        url: String(input),
+        lastEventId: new Headers(init?.headers).get('last-event-id'),
+        text: '',
+      };
+      wire.push(record);
+      const [mine, copy] = response.body.tee();
+      void (async () => {
+        const reader = copy.getReader();
+        const decoder = new TextDecoder();
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            record.text += decoder.decode(value, { stream: true });
+          }
+        } catch {
+          // The connection was cut: what arrived is kept.
+        }
+      })();
+      return new Response(mine, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    };
   });
 });
 
@@ -78,9 +127,28 @@ afterEach(() => {
 
 afterAll(async () => {
   await browser?.close();
-  relay?.kill('SIGTERM');
+  await proxy?.close();
+  for (const { relay } of relays) relay.kill('SIGTERM');
   await mock?.close();
 });
+
+/** The whole frames of an SSE text (a frame cut by a dropped connection is left out): sequence number and cursor. */
+function framesOf(text: string): { sequenceNumber: number; id: string | null }[] {
+  const blocks = text.split('\n\n').slice(0, -1);
+  return blocks
+    .filter((block) => /^data: /m.test(block))
+    .map((block) => ({
+      sequenceNumber: (JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { sequence_number: number })
+        .sequence_number,
+      id: /^id: (.*)$/m.exec(block)?.[1] ?? null,
+    }));
+}
+
+/** Polls `check` until it holds (the page's Cancel is a request of its own, sent when the stream is dropped). */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
+}
 
 /** Opens the app (with a relay scenario), types a prompt and clicks Generate; returns the upstream request. */
 async function generate(prompt: string, scenario?: string) {
@@ -169,18 +237,82 @@ describe('the Angular example, in Chromium', () => {
     });
   });
 
-  it('Cancel during a slow stream closes the connection to the server', async () => {
+  it('Cancel during a slow stream stops the generation on the server: cancelled there, nothing more produced', async () => {
     const request = await generate('A slow fox', 'slow');
     await page.locator('li[data-status]').first().waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     const record = await request.ended;
-    expect(record.end).toBe('client-closed');
-    expect(record.clientClosed).toBe(true);
+    // The relay's abort (the page's connection closed) and the page's cancel race to the server: either ends it.
+    expect(['client-closed', 'cancelled']).toContain(record.end);
     expect(record.eventsSent).toBeLessThan(record.eventsPlanned);
     await statusShows('Cancelled.');
     await expect(page.getByRole('button', { name: 'Generate' }).isEnabled()).resolves.toBe(true);
     await expect(page.locator('li[data-status]').count()).resolves.toBe(0);
+
+    // The page's Cancel went through a relay (whichever the proxy picked) to POST /v1/responses/{id}/cancel.
+    const id = record.responseId!;
+    await until(() => mock.cancelled.includes(id));
+    const cancel = mock.requests.find((r) => r.url === `/v1/responses/${id}/cancel`)!;
+    expect(cancel.status).toBe(200);
+    expect(proxy.requests.filter((r) => r.path === '/api/cancel')).toHaveLength(1);
+    const stored = mock.responses.get(id)!;
+    expect(stored.response.status).toBe('cancelled');
+    expect(stored.events).toHaveLength(record.eventsSent);
+    // Nothing more is produced: no request after the cancel streamed anything of it, and a replay ends there.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mock.requests.filter((r) => r.index > cancel.index && r.responseId === id)).toEqual([]);
+    const replay = await fetch(`${mock.url}/responses/${id}?stream=true`, {
+      headers: { authorization: 'Bearer x' },
+    });
+    expect([...(await replay.text()).matchAll(/^event: /gm)]).toHaveLength(record.eventsSent);
+  });
+
+  it('survives the relay that serves the stream being killed mid-image: the image byte-identical, no event twice', async () => {
+    const proxied = proxy.requests.length;
+    const request = await generate('A lighthouse in a storm', 'slow');
+    // In the middle of the image: its first preview is on the page.
+    await page.locator('li[data-status="partial"] img').first().waitFor();
+    const serving = proxy.requests.slice(proxied).find((r) => r.path === '/api/generate')!;
+    const killed = relays[serving.upstream!]!;
+    killed.relay.kill('SIGKILL');
+    await new Promise((resolve) => killed.relay.once('exit', resolve));
+
+    const final = page.locator('li[data-status="completed"] img');
+    await final.waitFor({ timeout: 30_000 });
+    await statusShows('Done: 1 image.');
+    const record = await request.ended;
+    const stored = mock.responses.get(record.responseId!)!;
+    const servedBytes = Buffer.from(stored.images[0]!.b64, 'base64');
+    const shown = await final.evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      return Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()));
+    });
+    expect(Buffer.from(shown).equals(servedBytes)).toBe(true);
+
+    // The page (reloaded by `generate`) read two event streams: relay A's until it died, then the other relay's,
+    // resumed from the cursor.
+    const wire = await page.evaluate(() => (window as unknown as { wire: Wire[] }).wire);
+    const streams = wire.filter((w) => w.url.endsWith('/api/generate'));
+    expect(streams).toHaveLength(2);
+    expect(streams[0]!.lastEventId).toBeNull();
+    const firstFrames = framesOf(streams[0]!.text);
+    expect(streams[1]!.lastEventId).toBe(firstFrames.at(-1)!.id);
+    const resumedOn = proxy.requests.find((r) => r.lastEventId === streams[1]!.lastEventId)!;
+    expect(resumedOn.upstream).not.toBe(serving.upstream);
+    // No event twice, none missing: the two streams' events are exactly the stored response's, in order.
+    const seen = [...firstFrames, ...framesOf(streams[1]!.text)].map((f) => f.sequenceNumber);
+    expect(seen).toEqual(stored.events.map((event) => event.sequence_number));
+    // The other relay replayed it from the API, after the cursor's event.
+    expect(
+      mock.requests.some(
+        (r) => r.method === 'GET' && r.url.includes(`starting_after=${firstFrames.at(-1)!.sequenceNumber}`),
+      ),
+    ).toBe(true);
+    await page.screenshot({ path: `${results}angular-e2e-resumed.png`, fullPage: true });
+
+    // A new instance takes the killed one's place.
+    relays[serving.upstream!] = await startRelay({ MOCK_SERVER_URL: mock.url, CURSOR_SECRET });
   });
 
   it('shows an error event from the server in plain words', async () => {
@@ -206,10 +338,10 @@ describe('the Angular example, in Chromium', () => {
   });
 
   it('the relay serves the built app and nothing outside it', async () => {
-    // Raw paths, sent as written (fetch would normalize the dots away).
+    // Raw paths, sent as written (fetch would normalize the dots away), to one relay instance directly.
     const get = (path: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const { hostname, port } = new URL(relayUrl);
+        const { hostname, port } = new URL(relays[0]!.url);
         httpGet({ hostname, port, path }, (response) => {
           let body = '';
           response.setEncoding('utf8');

@@ -1,16 +1,14 @@
 // fromServerSentEvents + imageStates + objectUrls in a real browser (Debian's Chromium, driven by playwright-core),
-// reading a node:http relay (pipeServerSentEvents + streamResponse + the real openai client) in front of the local
-// Responses server. The page runs the README's browser snippet, bundled with esbuild.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// reading a node:http relay (the README's: readJsonBody, resumeFromRequest, streamResponse, pipeServerSentEvents
+// with a cursor, cancelFromRequest; the real openai client) in front of the local Responses server. The page runs
+// the README's browser snippet, bundled with esbuild.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamResponse } from '../../src/index';
-import { pipeServerSentEvents } from '../../src/server/index';
 import { type MockResponsesServer, startMockResponsesServer } from '../../src/testing/server/index';
+import { startRelay, type TestRelay } from '../support/relays';
 import { launchChromium } from './chromium';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,14 +26,18 @@ const SCENARIOS = {
 } as const;
 
 let api: MockResponsesServer;
-let site: Server;
+let site: TestRelay;
 let origin: string;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
+  // Replays and cancels have no body: only a new response's prompt picks a scenario.
   api = await startMockResponsesServer({
-    scenario: (request) => SCENARIOS[(request.body as { input: keyof typeof SCENARIOS }).input] ?? {},
+    scenario: (request) => {
+      const input = (request.body as { input?: keyof typeof SCENARIOS } | null)?.input;
+      return input ? SCENARIOS[input] : {};
+    },
   });
   const bundle = await build({
     entryPoints: [`${root}test/e2e/browser-relay/page.ts`],
@@ -49,31 +51,23 @@ beforeAll(async () => {
   });
   const script = bundle.outputFiles[0]!.text;
   const client = new OpenAI({ apiKey: 'sk-test', baseURL: api.url, maxRetries: 0 });
-  site = createServer(async (req, res) => {
-    if (req.method === 'POST' && req.url === '/api/images') {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const { prompt } = JSON.parse(body) as { prompt: string };
-      const events$ = streamResponse(client, {
-        model: 'gpt-5',
-        input: prompt,
-        tools: [{ type: 'image_generation', partial_images: 2 }],
-      });
-      await pipeServerSentEvents(events$, res);
-      return;
-    }
-    if (req.url === '/page.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(script);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(
-      '<!doctype html><div id="images"></div><p id="error"></p><script type="module" src="/page.js"></script>',
-    );
+  // The README's relay (bounded bodies, cursors, resume, cancel), serving the page besides.
+  site = await startRelay({
+    client,
+    cursor: { secret: 'the browser-relay e2e secret, 32+ bytes long' },
+    serve: (req, res) => {
+      if (req.url === '/page.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(script);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(
+        '<!doctype html><div id="images"></div><p id="error"></p><script type="module" src="/page.js"></script>',
+      );
+    },
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  origin = site.url;
   browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
@@ -81,8 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  site?.closeAllConnections();
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
   await api?.close();
 });
 
@@ -141,13 +134,39 @@ describe('in Chromium: relay → fromServerSentEvents → imageStates → object
     expect(await alive(state.urls)).toEqual(state.urls.map(() => false));
   });
 
-  it('unsubscribing during a slow stream closes the relay and the request to the API', async () => {
+  it('unsubscribing during a slow stream closes the relay and the request to the API, and cancels the response', async () => {
     const index = await open('slow');
     await page.waitForFunction(() => document.querySelector('img')?.dataset.status === 'partial');
     await page.evaluate(() => (window as unknown as PageWindow).stop());
     const record = await api.request(index);
     await record.ended;
-    expect(record.clientClosed).toBe(true);
+    // The relay's abort and the page's cancel race to the server: either ends the stream there.
+    expect(['client-closed', 'cancelled']).toContain(record.end);
+    expect(record.eventsSent).toBeLessThan(record.eventsPlanned);
+    // The page's cancel (a keepalive fetch to /api/cancel, with its cursor) reached the API.
+    const cancel = await api.request(index + 1);
+    await cancel.ended;
+    expect([cancel.url, cancel.status]).toEqual([`/v1/responses/${record.responseId}/cancel`, 200]);
+    expect(api.cancelled).toContain(record.responseId);
+  });
+
+  it('a body that is not JSON is answered 400 with { code, message }, and the relay keeps serving', async () => {
+    await page.goto(origin);
+    const answer = await page.evaluate(async () => {
+      const response = await fetch('/api/images', { method: 'POST', body: 'prompt=a fox' });
+      return [response.status, await response.json()];
+    });
+    expect(answer).toEqual([400, { code: 'invalid_json', message: 'The request body is not valid JSON.' }]);
+    const forged = await page.evaluate(async () => {
+      const response = await fetch('/api/images', {
+        method: 'POST',
+        headers: { 'last-event-id': 'v1.eA.1.x' },
+      });
+      return response.status;
+    });
+    expect(forged).toBe(400);
+    await open('two foxes');
+    await page.waitForFunction(() => document.querySelectorAll('img[data-status="completed"]').length === 2);
   });
 
   it("an upstream error event reaches the page as a ResponseStreamError with the API's code", async () => {

@@ -2,7 +2,7 @@
 // 6.45 (`npm run test:sdk-oldest`), whose SSE decoder differs (no `events` mode: it throws a nested `error`
 // event, and it lets go of a body only at its next chunk).
 import type { ServerResponse } from 'node:http';
-import { lastValueFrom, type SchedulerAction, type Subscription, toArray, VirtualTimeScheduler } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   fromServerSentEvents,
@@ -12,6 +12,7 @@ import {
 } from '../../src/index';
 import { createEventFactory } from '../../src/testing/index';
 import { sseFrame, startServer, type TestServer } from '../support/httpServers';
+import { WatchedScheduler } from '../support/watchedScheduler';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -22,27 +23,6 @@ afterEach(async () => {
 function sseHead(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   res.flushHeaders();
-}
-
-/** A virtual clock that tells when a timer is set on it, so a test can run it then, not sooner. */
-class WatchedScheduler extends VirtualTimeScheduler {
-  private readonly waiters: Array<() => void> = [];
-
-  /** Resolves once some action is scheduled. */
-  scheduled(): Promise<void> {
-    if (this.actions.length > 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  override schedule<T>(
-    work: (this: SchedulerAction<T>, state?: T) => void,
-    delay?: number,
-    state?: T,
-  ): Subscription {
-    const subscription = super.schedule(work, delay, state);
-    for (const wake of this.waiters.splice(0)) wake();
-    return subscription;
-  }
 }
 
 /** How an Observable ended: its values and its error. */

@@ -17,12 +17,19 @@ const env = { ...process.env };
 
 beforeAll(async () => {
   api = await startMockResponsesServer({
-    scenario: (request) =>
-      (request.body as { input?: string } | null)?.input === 'a slow fox'
-        ? { images: 1, partials: 2, stallAfterEvents: 6 }
-        : { images: 2, partials: 2 },
+    scenario: (request) => {
+      const input = (request.body as { input?: string } | null)?.input;
+      if (input === 'a slow fox') return { images: 1, partials: 2, stallAfterEvents: 6 };
+      if (input === 'a fox on a bad line') return { images: 1, partials: 2, delayMs: 5 };
+      return { images: 2, partials: 2 };
+    },
   });
-  Object.assign(process.env, { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: api.url, PORT: '0' });
+  Object.assign(process.env, {
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: api.url,
+    PORT: '0',
+    CURSOR_SECRET: 'the README relay secret: 32 bytes or more',
+  });
   ({ relay } = await import('./relay-server'));
   if (!relay.listening) await new Promise((resolve) => relay.once('listening', resolve));
   base = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
@@ -122,8 +129,10 @@ describe('README: browser and relay', () => {
       code: 'body_too_large',
       message: 'The request body is over 65536 bytes.',
     });
-    // None of them reached the API.
-    expect(api.requests).toHaveLength(requests);
+    // None of them reached the API. (A page that leaves between its last image and `response.completed` sends its
+    // cancel: the first test's may arrive now.)
+    const created = api.requests.slice(requests).filter((r) => !r.url.endsWith('/cancel'));
+    expect(created.map((r) => `${r.method} ${r.url}`)).toEqual([]);
 
     // The relay still serves.
     const events = await lastValueFrom(
@@ -156,7 +165,7 @@ describe('README: browser and relay', () => {
     expect(api.requests).toHaveLength(requests);
   });
 
-  it('unsubscribing in the browser closes the request to the API', async () => {
+  it('unsubscribing in the browser closes the request to the API, and cancels the response there', async () => {
     const { generate } = await import('./relay-browser');
     const before = api.requests.length;
     await lastValueFrom(
@@ -165,5 +174,80 @@ describe('README: browser and relay', () => {
     const record = await api.request(before);
     await record.ended;
     expect(record.clientClosed).toBe(true);
+    // The page's Cancel reached the relay's /api/cancel, which cancelled the background response.
+    const cancel = await api.request(before + 1);
+    await cancel.ended;
+    expect([cancel.url, cancel.status]).toEqual([`/v1/responses/${record.responseId}/cancel`, 200]);
+    expect(api.cancelled).toContain(record.responseId);
+  });
+
+  it('node:http relay: a dropped connection resumes from its cursor; the images byte-identical', async () => {
+    const { generate } = await import('./relay-browser');
+    const before = api.requests.length;
+    let dropped = false;
+    let finished!: (images: readonly ImageStateWithUrl[]) => void;
+    const done = new Promise<readonly ImageStateWithUrl[]>((resolve) => (finished = resolve));
+    const subscription = generate('a fox on a bad line').subscribe((list) => {
+      // At the first preview, every connection to the relay drops (a phone changing networks).
+      if (!dropped && list.some((image) => image.status === 'partial')) {
+        dropped = true;
+        relay.closeAllConnections();
+      }
+      if (list.length > 0 && list.every((image) => image.status === 'completed')) finished(list);
+    });
+    const images = await done;
+    const created = await api.request(before);
+    const served = api.responses.get(created.responseId!)!.images;
+    const bytes = await Promise.all(
+      images.map(async (image) =>
+        Buffer.from(await resolveObjectURL(image.url!)!.arrayBuffer()).toString('base64'),
+      ),
+    );
+    expect(bytes).toEqual(served.map((image) => image.b64));
+    subscription.unsubscribe();
+    // The relay replayed the stored response from the API, after the last event the page had.
+    const replay = api.requests.slice(before).find((request) => request.method === 'GET');
+    expect(replay?.url).toMatch(
+      new RegExp(`^/v1/responses/${created.responseId}\\?stream=true&starting_after=\\d+$`),
+    );
+  });
+
+  it('fetch-style route handler: resumes with a cursor, refuses a forged one (403), and cancels', async () => {
+    const { POST, cancel } = await import('./relay-route');
+    const first = await POST(
+      new Request('http://localhost/api/images', { method: 'POST', body: '{"prompt":"a fox"}' }),
+    );
+    const text = await first.text();
+    const ids = [...text.matchAll(/^id: (.+)$/gm)].map((m) => m[1]!);
+    const stored = [...api.responses.values()].at(-1)!;
+    expect(ids).toHaveLength(stored.events.length);
+
+    // Resume after the fourth event: the rest, in order.
+    const resumed = await POST(
+      new Request('http://localhost/api/images', { method: 'POST', headers: { 'last-event-id': ids[3]! } }),
+    );
+    const rest = await lastValueFrom(fromServerSentEvents(resumed).pipe(toArray()));
+    expect(rest).toEqual(stored.events.slice(4).map((event) => relayed(event)));
+
+    const forged = `${ids[3]!.slice(0, -1)}${ids[3]!.endsWith('A') ? 'B' : 'A'}`;
+    const refused = await POST(
+      new Request('http://localhost/api/images', { method: 'POST', headers: { 'last-event-id': forged } }),
+    );
+    expect([refused.status, await refused.json()]).toEqual([
+      403,
+      { code: 'forbidden_cursor', message: 'The cursor was not issued by this service.' },
+    ]);
+    const cancelForged = await cancel(
+      new Request('http://localhost/api/cancel', { method: 'POST', headers: { 'last-event-id': forged } }),
+    );
+    expect(cancelForged.status).toBe(403);
+    // That response is finished: the API refuses to cancel it, and the page learns why.
+    const late = await cancel(
+      new Request('http://localhost/api/cancel', { method: 'POST', headers: { 'last-event-id': ids[3]! } }),
+    );
+    expect([late.status, await late.json()]).toEqual([
+      400,
+      { code: 'http_400', message: 'Cannot cancel a completed response.' },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { map, Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { ResponseStreamEvent } from '../../src/index';
 import type { SafeError, ServerSentEventsOptions } from '../../src/server/index';
@@ -10,9 +10,8 @@ import { relayed } from './support';
 
 // The relay's frames in virtual time: its heartbeat and its idle timeout run on RxJS's asyncScheduler, which
 // TestScheduler.run() drives.
-const decoder = new TextDecoder();
 const frames = (events$: Observable<ResponseStreamEvent>, options: ServerSentEventsOptions) =>
-  sseFrames(events$, options).pipe(map((bytes) => decoder.decode(bytes)));
+  sseFrames(events$, options);
 
 const errorFrame = (error: SafeError, sequenceNumber: number) =>
   `event: error\ndata: ${JSON.stringify({ type: 'error', ...error, param: null, sequence_number: sequenceNumber })}\n\n`;

@@ -1,14 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import {
-  firstValueFrom,
-  lastValueFrom,
-  retry,
-  type SchedulerAction,
-  type Subscription,
-  take,
-  toArray,
-  VirtualTimeScheduler,
-} from 'rxjs';
+import { firstValueFrom, lastValueFrom, retry, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   fromServerSentEvents,
@@ -21,6 +12,7 @@ import {
 } from '../../src/index';
 import { createEventFactory, imageGenerationScenario } from '../../src/testing/index';
 import { sseFrame, startServer, type TestServer } from '../support/httpServers';
+import { WatchedScheduler } from '../support/watchedScheduler';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -31,29 +23,6 @@ afterEach(async () => {
 function sseHead(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   res.flushHeaders();
-}
-
-/** A virtual clock that records the delay of every timer set on it and tells when one is set. */
-class WatchedScheduler extends VirtualTimeScheduler {
-  readonly delays: number[] = [];
-  private readonly waiters: Array<() => void> = [];
-
-  /** Resolves once some action is scheduled. */
-  scheduled(): Promise<void> {
-    if (this.actions.length > 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  override schedule<T>(
-    work: (this: SchedulerAction<T>, state?: T) => void,
-    delay = 0,
-    state?: T,
-  ): Subscription {
-    this.delays.push(delay);
-    const subscription = super.schedule(work, delay, state);
-    for (const wake of this.waiters.splice(0)) wake();
-    return subscription;
-  }
 }
 
 /** Collects what an Observable emits until it ends, and how it ended. */
@@ -352,5 +321,15 @@ describe('fromServerSentEvents', () => {
     const failure = new TypeError('fetch failed');
     const { error } = await settle(fromServerSentEvents(() => Promise.reject(failure)));
     expect(error).toBe(failure);
+  });
+});
+
+describe('fromServerSentEvents: an answer it cannot read', () => {
+  it('an HTTP error whose body was already read errors with RelayHttpError, rather than never ending', async () => {
+    const used = new Response('busy', { status: 503 });
+    await used.text();
+    const { error } = await settle(fromServerSentEvents(async () => used));
+    expect(error).toBeInstanceOf(RelayHttpError);
+    expect(error).toMatchObject({ status: 503, body: '' });
   });
 });

@@ -1,5 +1,7 @@
-// The relay: serves the built Angular app and `POST /api/generate`, which streams an image generation
-// from the Responses API to the browser as server-sent events. The API key stays here.
+// The relay: serves the built Angular app, `POST /api/generate`, which streams an image generation from the
+// Responses API to the browser as server-sent events (a background response, resumable through any instance
+// of this relay), and `POST /api/cancel`, which stops one. The API key stays here; nothing else is kept here:
+// run as many instances as you like behind any load balancer.
 //
 //   npm run build && npm run relay      (Node 22 runs this TypeScript file as is)
 //
@@ -8,6 +10,10 @@
 //   OPENAI_API_KEY   use the real API (and OPENAI_BASE_URL, OPENAI_MODEL if set); without it, a local server
 //                    from rxjs-openai/testing answers, and a request's `scenario` picks what it serves
 //   MOCK_SERVER_URL  use an already running local server (its `url`) instead of starting one
+//   CURSOR_SECRET    the key that signs the resume cursors: the same on every instance (32+ random bytes,
+//                    e.g. `openssl rand -base64 32`); a comma-separated list rotates keys (new first). Without
+//                    it, a random one: this instance alone can resume its streams.
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -16,7 +22,14 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { streamResponse } from 'rxjs-openai';
-import { pipeServerSentEvents, RequestBodyError, readJsonBody, toSafeError } from 'rxjs-openai/server';
+import {
+  cancelFromRequest,
+  pipeServerSentEvents,
+  RequestBodyError,
+  readJsonBody,
+  resumeFromRequest,
+  toSafeError,
+} from 'rxjs-openai/server';
 import { type MockScenario, startMockResponsesServer } from 'rxjs-openai/testing';
 
 /** What the local server serves for each `scenario` a request may name (mock mode only). */
@@ -60,15 +73,19 @@ const client = new OpenAI(
   apiKey ? { apiKey } : { apiKey: 'mock', baseURL: process.env.MOCK_SERVER_URL ?? mock!.url },
 );
 const model = process.env.OPENAI_MODEL ?? 'gpt-5';
+const secrets = process.env.CURSOR_SECRET?.split(',').filter(Boolean);
+if (!secrets?.length) console.warn('CURSOR_SECRET is not set: a random one, so only this instance can resume.');
+const cursor = { secret: secrets?.length ? secrets : randomBytes(32).toString('base64') };
 
 // Every error answer is `{ code, message }` (nothing secret in it), and the server keeps serving whatever a
 // request sends: a body that is not JSON, too large or cut off mid-upload is a 400 or 413, never a crash.
 const server = createServer((req, res) => {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (path === '/api/generate') {
+  if (path === '/api/generate' || path === '/api/cancel') {
     if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'Use POST.');
-    return generate(req, res).catch((error: unknown) => {
+    return (path === '/api/cancel' ? cancel(req, res) : generate(req, res)).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
+      // A CursorError (a malformed cursor: 400, one this service did not sign: 403) is a RequestBodyError too.
       else if (error instanceof RequestBodyError) sendError(res, error.status, error.code, error.message);
       else sendError(res, 500, toSafeError(error).code, 'The relay failed.');
     });
@@ -77,7 +94,11 @@ const server = createServer((req, res) => {
   return serveStatic(path, res).catch(() => sendError(res, 500, 'internal_error', 'The relay failed.'));
 });
 
-/** `POST /api/generate` `{ prompt, partialImages?, scenario? }`: the events, relayed as they arrive. */
+/**
+ * `POST /api/generate` `{ prompt, partialImages?, scenario? }`: the events, relayed as they arrive, each with a
+ * signed cursor (its SSE `id:`). The same request with `Last-Event-ID: <cursor>` (the browser lost its
+ * connection) resumes the response after that event, whichever instance served it before.
+ */
 async function generate(req: IncomingMessage, res: ServerResponse): Promise<void> {
   // At most 16 KiB of JSON: anything else rejects with a RequestBodyError (400, or 413 when too large).
   const body = await readJsonBody(req, { maxBytes: MAX_BODY_BYTES });
@@ -92,15 +113,32 @@ async function generate(req: IncomingMessage, res: ServerResponse): Promise<void
     throw new RequestBodyError(400, 'unknown_scenario', `Unknown scenario '${scenarioName.slice(0, 40)}'.`);
   }
 
-  const events$ = streamResponse(
-    client,
-    { model, input: prompt, tools: [{ type: 'image_generation', partial_images: partialImages }] },
-    apiKey
-      ? {}
-      : { headers: { 'x-mock-scenario': JSON.stringify({ ...scenario, partials: partialImages }) } },
-  );
-  // When the browser goes away (Cancel), this unsubscribes, which aborts the upstream request.
-  await pipeServerSentEvents(events$, res, { events: RELAYED_EVENTS });
+  const requestOptions = apiKey
+    ? {}
+    : { headers: { 'x-mock-scenario': JSON.stringify({ ...scenario, partials: partialImages }) } };
+  // A cursor: replay the stored response from the API after it (400 if malformed, 403 if not signed by us).
+  const events$ =
+    (await resumeFromRequest(client, req, { cursor, requestOptions })) ??
+    streamResponse(
+      client,
+      {
+        model,
+        input: prompt,
+        tools: [{ type: 'image_generation', partial_images: partialImages }],
+        background: true, // stored by the API: resumable after a dropped connection, and cancellable
+      },
+      requestOptions,
+    );
+  // When the browser goes away, this unsubscribes, which aborts the upstream request, and leaves the
+  // response running: the browser may come back with its cursor. Its Cancel is `POST /api/cancel`.
+  await pipeServerSentEvents(events$, res, { events: RELAYED_EVENTS, cursor });
+}
+
+/** `POST /api/cancel` with `Last-Event-ID: <cursor>`: cancels that response (only one this service streamed). */
+async function cancel(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { status, body } = await cancelFromRequest(client, req, { cursor });
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
 }
 
 const TYPES: Record<string, string> = {

@@ -1,14 +1,19 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ScenarioImage } from '../scenarios';
 import type { MockImageSize } from './images';
 import { renderMockImage } from './images';
 import {
   apiErrorFor,
+  buildImagesApiStream,
   buildResponse,
   isRecord,
   type MockApiError,
   type MockScenario,
   type MockStoredResponse,
+  moderationRefusal,
 } from './scenario';
 import { type StreamEnd, writeEventStream } from './sse';
 
@@ -21,22 +26,43 @@ export interface MockRequestInfo {
   /** The path and query, e.g. `/v1/responses/resp_1?stream=true&starting_after=4`. */
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
-  /** The parsed JSON body, or `null`. */
+  /**
+   * The parsed body, or `null`: JSON as sent; a `multipart/form-data` body (`images.edit`) as an object of its
+   * fields, each a string or a {@link MockUploadedFile} (a field sent several times, or named `name[]`, as
+   * an array).
+   */
   readonly body: unknown;
+}
+
+/** A file a request uploaded (`image`, `mask` of an Images API edit), as the server received it. */
+export interface MockUploadedFile {
+  /** The file name the client gave. */
+  readonly filename: string;
+  /** Its content type, as sent. */
+  readonly type: string;
+  /** Its size in bytes. */
+  readonly size: number;
+  /** The SHA-256 of its bytes, hex: compare with what was sent. */
+  readonly sha256: string;
 }
 
 /** What the server saw of one request and how it answered. */
 export interface MockRequestRecord extends MockRequestInfo {
   /** The response created or replayed, if any. */
   responseId: string | null;
+  /** The image an Images API request streamed or returned (its derived id, bytes and previews), if any. */
+  image: ScenarioImage | null;
   /** The HTTP status sent. */
   status: number;
   /** Whole events sent. */
   eventsSent: number;
   /** Events this request was to send (before faults). */
   eventsPlanned: number;
-  /** How the answer ended: `pending` while it runs; `client-closed` when the client left first. */
-  end: 'pending' | 'answered' | StreamEnd;
+  /**
+   * How the answer ended: `pending` while it runs; `client-closed` when the client left first; `cancelled` when
+   * its background response was cancelled (`POST /v1/responses/{id}/cancel`) while it streamed.
+   */
+  end: 'pending' | 'answered' | 'cancelled' | StreamEnd;
   /** Whether the client closed the connection before the server was done answering. */
   clientClosed: boolean;
   /** Resolves with this record once the answer is over, however it ended. */
@@ -68,6 +94,12 @@ export interface MockResponsesServer {
   readonly requests: readonly MockRequestRecord[];
   /** Created responses by id, for replay and for assertions (bounded by `maxStoredResponses`). */
   readonly responses: ReadonlyMap<string, MockStoredResponse>;
+  /**
+   * The ids of the responses cancelled by `POST /v1/responses/{id}/cancel` while they ran, in order (bounded by
+   * `maxRecordedRequests`). A cancelled response's entry in `responses` keeps only the events produced before
+   * the cancel, and its `response.status` is `cancelled`.
+   */
+  readonly cancelled: readonly string[];
   /** Client connections open right now. */
   readonly openConnections: number;
   /** Client connections accepted since start. */
@@ -90,8 +122,22 @@ const MAX_CACHED_IMAGE_CHARS = 128 * 1024 * 1024;
  *
  * - `POST /v1/responses` creates a response from the scenario: with `stream: true` it answers
  *   `text/event-stream` frames (`event: <type>`, `data: <json>`); without, the final `Response` JSON.
+ * - A `previous_response_id` must name a response it created without `store: false` (else 400, as the API).
  * - `GET /v1/responses/{id}?stream=true&starting_after=N` replays a stored `background: true` response's events
  *   after sequence number N (400 for other responses, as the API); without `stream`, it returns the `Response`.
+ * - `POST /v1/responses/{id}/cancel` cancels a running background response, as `client.responses.cancel(id)`
+ *   asks. A background response runs as its streams deliver it (the creating one, then any replay); once
+ *   cancelled it keeps the events produced so far, every stream of it ends there (the body ends cleanly: the
+ *   SDK's event union has no cancellation event), a replay serves those events and ends, and its `Response`
+ *   (the cancel's answer, and `GET` without `stream`) has status `cancelled`. Cancelling it again answers the
+ *   same (the API's cancel is idempotent); a finished response is a 400 (`Cannot cancel a completed
+ *   response.`), one created without `background: true` a 400, an unknown id a 404. Successful cancels are
+ *   listed in `cancelled`.
+ * - `POST /v1/images/generations` (JSON) and `POST /v1/images/edits` (multipart form data, parsed with the
+ *   platform's `Request.formData()`; `image` is required, `mask` optional, both recorded as
+ *   {@link MockUploadedFile}s) answer as the Images API: with `stream: true`, `partial_images` previews and a
+ *   `*.completed` event (one image per stream: `n > 1` is refused with 400); without, the `ImagesResponse`
+ *   JSON. The same faults apply, and `moderation` blocks a prompt (HTTP 400) or an image (an `error` event).
  * - Images are real PNGs drawn with pngjs, previews coarser than the final image, the same for the same seed.
  * - Faults (HTTP errors with the API's error body, `Retry-After`, `error` events, `response.failed`,
  *   `response.incomplete`, cut connections, malformed JSON, slow drips, stalls) come from the scenario.
@@ -126,6 +172,11 @@ export async function startMockResponsesServer(
   const maxRecorded = Math.max(1, options.maxRecordedRequests ?? 1000);
   const requests: MockRequestRecord[] = [];
   const responses = new Map<string, MockStoredResponse>();
+  /** How far each background response has run, and the streams delivering it (dropped with the response). */
+  const runs = new Map<string, MockRun>();
+  const cancelled: string[] = [];
+  /** Responses created with `store: false` (kept in `responses` for assertions): none can be continued. */
+  const unstored = new Set<string>();
   const sockets = new Set<Socket>();
   const streams = new Set<AbortController>();
   const idleWaiters: Array<() => void> = [];
@@ -168,6 +219,7 @@ export async function startMockResponsesServer(
       headers: req.headers,
       body: null,
       responseId: null,
+      image: null,
       status: 0,
       eventsSent: 0,
       eventsPlanned: 0,
@@ -200,7 +252,7 @@ export async function startMockResponsesServer(
     };
 
     try {
-      body = await readJson(req);
+      body = await readBody(req);
     } catch (error) {
       recordRequest(record);
       if (req.destroyed && !closing) {
@@ -228,16 +280,113 @@ export async function startMockResponsesServer(
     }
 
     const path = new URL(url, 'http://localhost');
+    const cancelMatch = /^\/v1\/responses\/([^/]+)\/cancel$/.exec(path.pathname);
+    if (cancelMatch && method === 'POST') {
+      cancel(decodeURIComponent(cancelMatch[1]!), res, record, refuse);
+      finish('answered');
+      return;
+    }
+    if (method === 'POST' && scenario.moderation?.stage === 'input')
+      return refuse(400, moderationRefusal(scenario));
+    const imagesMatch = /^\/v1\/images\/(generations|edits)$/.exec(path.pathname);
+    if (imagesMatch && method === 'POST') {
+      const kind = imagesMatch[1] === 'edits' ? 'edit' : 'generation';
+      if (!isRecord(body)) {
+        return refuse(400, {
+          message:
+            kind === 'edit'
+              ? 'The request body must be multipart form data.'
+              : 'The request body must be a JSON object.',
+          type: 'invalid_request_error',
+        });
+      }
+      if (kind === 'edit' && body.image === undefined && body['image[]'] === undefined) {
+        return refuse(400, {
+          message: "Missing required parameter: 'image'.",
+          type: 'invalid_request_error',
+          param: 'image',
+          code: 'missing_required_parameter',
+        });
+      }
+      const n = Number(body.n ?? 1);
+      const imagesStream = body.stream === true || body.stream === 'true';
+      if (imagesStream && n > 1) {
+        return refuse(400, {
+          message: 'This local server streams one image per request (n = 1).',
+          type: 'invalid_request_error',
+          param: 'n',
+        });
+      }
+      const served = buildImagesApiStream(
+        kind,
+        body,
+        { ...scenario, seed: scenario.seed ?? seed },
+        draw,
+        1_764_000_000 + index,
+      );
+      record.image = served.image;
+      res.setHeader('x-request-id', `req_${index}`);
+      if (!imagesStream) {
+        if (scenario.errorEvent || !served.image) return refuse(500, {});
+        const completed = served.events.at(-1) as unknown as Record<string, unknown>;
+        const count = Math.max(1, Math.min(10, Number.isFinite(n) ? Math.floor(n) : 1));
+        record.status = 200;
+        sendJson(res, 200, {
+          created: completed.created_at,
+          data: Array.from({ length: count }, () => ({ b64_json: served.image!.b64 })),
+          background: completed.background,
+          output_format: completed.output_format,
+          quality: completed.quality,
+          size: completed.size,
+          usage: completed.usage,
+        });
+        finish('answered');
+        return;
+      }
+      record.status = 200;
+      record.eventsPlanned = served.events.length;
+      streams.add(controller);
+      const end = await writeEventStream(
+        res,
+        served.events as unknown as readonly ResponseStreamEvent[],
+        scenario,
+        controller.signal,
+        {
+          onEvent: (sent) => {
+            record.eventsSent = sent;
+          },
+          onCut: () => {
+            cutting = true;
+          },
+        },
+      );
+      streams.delete(controller);
+      finish(end === 'client-closed' && closing ? 'server-closed' : end);
+      return;
+    }
+
     const match = /^\/v1\/responses(?:\/([^/]+))?$/.exec(path.pathname);
     let stored: MockStoredResponse | undefined;
     let events: MockStoredResponse['events'] = [];
     let stream = false;
+    /** How many of the response's events come before this stream's first. */
+    let offset = 0;
 
     if (match && !match[1] && method === 'POST') {
       if (!isRecord(body)) {
         return refuse(400, {
           message: 'The request body must be a JSON object.',
           type: 'invalid_request_error',
+        });
+      }
+      const previous = body.previous_response_id;
+      if (typeof previous === 'string' && (!responses.has(previous) || unstored.has(previous))) {
+        // As the API: only a stored response can be continued.
+        return refuse(400, {
+          message: `Previous response with id '${previous}' not found.`,
+          type: 'invalid_request_error',
+          param: 'previous_response_id',
+          code: 'previous_response_not_found',
         });
       }
       const id = `resp_${(scenario.seed ?? seed).toString(16)}_${String(responseCount++).padStart(6, '0')}`;
@@ -247,6 +396,16 @@ export async function startMockResponsesServer(
         return refuse(500, { message: `Mock server: ${(error as Error).message}` });
       }
       store(stored);
+      if (body.store === false) unstored.add(id);
+      if (stored.background) {
+        const total = stored.events.length;
+        runs.set(id, {
+          produced: 0,
+          total,
+          status: body.stream === true ? 'running' : 'finished',
+          streams: new Set(),
+        });
+      }
       events = stored.events;
       stream = body.stream === true;
     } else if (match?.[1] && method === 'GET') {
@@ -266,6 +425,7 @@ export async function startMockResponsesServer(
       }
       const after = Number(path.searchParams.get('starting_after') ?? -1);
       events = stored.events.filter((event) => event.sequence_number > after);
+      offset = stored.events.length - events.length;
     } else {
       return refuse(404, {
         message: `Unknown request URL: ${method} ${path.pathname}.`,
@@ -287,16 +447,66 @@ export async function startMockResponsesServer(
     record.status = 200;
     record.eventsPlanned = events.length;
     streams.add(controller);
-    const end = await writeEventStream(res, events, scenario, controller.signal, {
-      onEvent: (sent) => {
-        record.eventsSent = sent;
+    // A background response runs as its streams deliver it, until its end or a cancel (see `cancel`).
+    const run = stored.background ? runs.get(stored.id) : undefined;
+    const stop = new AbortController();
+    run?.streams.add(stop);
+    const end = await writeEventStream(
+      res,
+      events,
+      scenario,
+      run ? AbortSignal.any([controller.signal, stop.signal]) : controller.signal,
+      {
+        onEvent: (sent) => {
+          record.eventsSent = sent;
+          if (run?.status === 'running') {
+            run.produced = Math.max(run.produced, offset + sent);
+            if (run.produced >= run.total) run.status = 'finished';
+          }
+        },
+        onCut: () => {
+          cutting = true;
+        },
       },
-      onCut: () => {
-        cutting = true;
-      },
-    });
+    );
     streams.delete(controller);
+    run?.streams.delete(stop);
+    if (stop.signal.aborted && !controller.signal.aborted) {
+      // Cancelled: the stream ends where the response stopped, without a terminal event.
+      res.end();
+      finish('cancelled');
+      return;
+    }
     finish(end === 'client-closed' && closing ? 'server-closed' : end);
+  };
+
+  /** `POST /v1/responses/{id}/cancel`, answered as the API answers it. */
+  const cancel = (
+    id: string,
+    res: ServerResponse,
+    record: MockRequestRecord,
+    refuse: (status: number, error: Partial<MockApiError>) => void,
+  ) => {
+    const stored = responses.get(id);
+    if (!stored) return refuse(404, { message: `No response found with id '${id}'.`, param: 'response_id' });
+    record.responseId = id;
+    if (!stored.background) return refuse(400, { message: 'Cannot cancel a synchronous response.' });
+    const run = runs.get(id);
+    if (run?.status === 'running') {
+      run.status = 'cancelled';
+      const kept = stored.events.slice(0, run.produced);
+      const output = kept.flatMap((event) =>
+        event.type === 'response.output_item.done' ? [event.item] : [],
+      );
+      store({ ...stored, events: kept, response: { ...stored.response, status: 'cancelled', output } });
+      cancelled.push(id);
+      if (cancelled.length > maxRecorded) cancelled.splice(0, cancelled.length - maxRecorded);
+      for (const stream of run.streams) stream.abort();
+    } else if (stored.response.status !== 'cancelled') {
+      return refuse(400, { message: `Cannot cancel a ${stored.response.status ?? 'completed'} response.` });
+    }
+    record.status = 200;
+    sendJson(res, 200, responses.get(id)!.response);
   };
 
   const pickScenario = (info: MockRequestInfo): MockScenario => {
@@ -326,6 +536,8 @@ export async function startMockResponsesServer(
     for (const id of responses.keys()) {
       if (responses.size <= maxStored) break;
       responses.delete(id);
+      unstored.delete(id);
+      runs.delete(id);
     }
   };
 
@@ -371,6 +583,7 @@ export async function startMockResponsesServer(
     port,
     requests,
     responses,
+    cancelled,
     get openConnections() {
       return sockets.size;
     },
@@ -391,6 +604,18 @@ export async function startMockResponsesServer(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** How far a background response has run (see `POST /v1/responses/{id}/cancel`). */
+interface MockRun {
+  /** How many of its events some stream has delivered. */
+  produced: number;
+  /** How many events it has in all. */
+  readonly total: number;
+  /** `running` until a stream delivers its last event (`finished`) or it is cancelled. */
+  status: 'running' | 'finished' | 'cancelled';
+  /** The streams delivering it now: a cancel aborts them. */
+  readonly streams: Set<AbortController>;
 }
 
 function sendError(
@@ -422,7 +647,8 @@ function parseScenario(text: string, where: string): MockScenario {
   return value as MockScenario;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** Reads a request's body (at most 16 MiB): JSON, or multipart form data (parsed by the platform's `Request.formData()`). */
+async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -431,9 +657,46 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     chunks.push(chunk);
   }
   if (size === 0) return null;
+  const bytes = Buffer.concat(chunks);
+  const type = req.headers['content-type'] ?? '';
+  if (/^multipart\/form-data/i.test(type)) {
+    let form: FormData;
+    try {
+      form = await new Request('http://localhost/', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: bytes,
+      }).formData();
+    } catch {
+      throw new Error('The request body is not valid multipart form data.');
+    }
+    return formFields(form);
+  }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new Error('The request body is not valid JSON.');
   }
+}
+
+/** A form's fields as an object: strings, files as {@link MockUploadedFile}s; repeated or `[]` fields as arrays. */
+async function formFields(form: FormData): Promise<Record<string, unknown>> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    const entry =
+      typeof value === 'string'
+        ? value
+        : {
+            filename: value.name,
+            type: value.type,
+            size: value.size,
+            sha256: createHash('sha256')
+              .update(new Uint8Array(await value.arrayBuffer()))
+              .digest('hex'),
+          };
+    const previous = fields[name];
+    if (previous === undefined) fields[name] = name.endsWith('[]') ? [entry] : entry;
+    else fields[name] = Array.isArray(previous) ? [...previous, entry] : [previous, entry];
+  }
+  return fields;
 }

@@ -61,8 +61,9 @@ export class App {
   }
 
   /**
-   * Setting the resource's value unsubscribes from the stream: the fetch is aborted, and the relay aborts its
-   * request to the API. (In Angular 22, `params` becoming `undefined` would leave the stream running.)
+   * Setting the resource's value unsubscribes from the stream: the fetch is aborted, and the service asks the
+   * relay to cancel the generation (`POST /api/cancel`), which stops it on the API's side. (In Angular 22,
+   * `params` becoming `undefined` would leave the stream running.)
    */
   protected cancel(): void {
     if (this.running()) this.images.set([]);

@@ -4,6 +4,7 @@ import {
   ResponseFailedError,
   ResponseIncompleteError,
   ResponseStreamError,
+  ResumeFailedError,
   TruncatedStreamError,
 } from 'rxjs-openai';
 import { createEventFactory, imageState } from 'rxjs-openai/testing';
@@ -25,10 +26,24 @@ describe('describeError', () => {
       'The connection to the server was lost before the image was finished.',
     );
     expect(describeError(new TypeError('Failed to fetch'))).toBe('The server could not be reached.');
+    expect(describeError(new ResumeFailedError('resp_1', 5, 7))).toBe(
+      'The connection to the server was lost, and could not be resumed. Try again.',
+    );
     expect(describeError(new Error('internal detail'))).toBe('Something went wrong.');
   });
 
   it("shows the relay's own message for an HTTP error, else the status", () => {
+    // The relay answers `{ code, message }` (toSafeError's shape).
+    const relayBody = JSON.stringify({ code: 'unknown_scenario', message: "Unknown scenario 'x'." });
+    expect(describeError(new RelayHttpError(400, 'Bad Request', relayBody))).toBe(
+      "The server refused the request: Unknown scenario 'x'.",
+    );
+    // A cursor this service did not sign.
+    const forbidden = JSON.stringify({ code: 'forbidden_cursor', message: 'The cursor was not issued by this service.' });
+    expect(describeError(new RelayHttpError(403, 'Forbidden', forbidden))).toBe(
+      'The server refused the request: The cursor was not issued by this service.',
+    );
+    // The API's own shape, from a proxy in front.
     const body = JSON.stringify({ error: { message: 'Write a prompt.' } });
     expect(describeError(new RelayHttpError(400, 'Bad Request', body))).toBe(
       'The server refused the request: Write a prompt.',

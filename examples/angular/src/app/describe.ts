@@ -5,6 +5,8 @@ import {
   ResponseFailedError,
   ResponseIncompleteError,
   ResponseStreamError,
+  ResumeFailedError,
+  ResumeNotPossibleError,
   TruncatedStreamError,
 } from 'rxjs-openai';
 
@@ -19,8 +21,10 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof ImageGenerationError)
     return `The image could not be made${error.code ? ` (${error.code})` : ''}.`;
-  if (error instanceof TruncatedStreamError)
+  if (error instanceof TruncatedStreamError || error instanceof ResumeNotPossibleError)
     return 'The connection to the server was lost before the image was finished.';
+  if (error instanceof ResumeFailedError)
+    return 'The connection to the server was lost, and could not be resumed. Try again.';
   if (error instanceof RelayHttpError) return `The server refused the request: ${httpMessage(error)}`;
   if (error instanceof TypeError) return 'The server could not be reached.';
   return 'Something went wrong.';
@@ -33,10 +37,11 @@ function streamMessage(error: ResponseStreamError): string {
   return typeof message === 'string' && message ? message : 'no reason given.';
 }
 
-/** The relay's JSON error message, else the HTTP status. */
+/** The relay's JSON error message (`{ code, message }`, or the API's `{ error: { message } }`), else the status. */
 function httpMessage(error: RelayHttpError): string {
   try {
-    const message = (JSON.parse(error.body) as { error?: { message?: unknown } }).error?.message;
+    const body = JSON.parse(error.body) as { message?: unknown; error?: { message?: unknown } } | null;
+    const message = body?.message ?? body?.error?.message;
     if (typeof message === 'string' && message) return message;
   } catch {
     // Not JSON: fall through to the status.

@@ -96,4 +96,52 @@ describe('ImageGenerationService with the default event source', () => {
     expect(error).toBeInstanceOf(ResponseStreamError);
     expect((error as ResponseStreamError).code).toBe('server_error');
   });
+
+  it('resumes a dropped stream with the last cursor, and asks the relay to cancel when unsubscribed', async () => {
+    const { events, images } = imageGenerationScenario({ partials: 1 });
+    const background = events.map((event) =>
+      'response' in event ? ({ ...event, response: { ...event.response, background: true } } as typeof event) : event,
+    );
+    // As a relay with `cursor` writes it: each event with its cursor (here simply `c<sequence number>`).
+    const withIds = (list: readonly ResponseStreamEvent[]) =>
+      list.map((event) => `id: c${event.sequence_number}\n${sse([event])}`).join('');
+    const calls: Array<{ url: string; cursor: string | null }> = [];
+    let stall = false;
+    TestBed.configureTestingModule({
+      providers: [
+        {
+          provide: FETCH,
+          useValue: async (url: string, init: RequestInit) => {
+            const cursor = new Headers(init.headers).get('last-event-id');
+            calls.push({ url, cursor });
+            if (url === '/api/cancel') return new Response('{}');
+            // The first answer stops after 4 events (a dropped connection); a resume gives the rest.
+            const body = cursor === null ? withIds(background.slice(0, 4)) : withIds(background.slice(4));
+            const stream = stall
+              ? new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(withIds(background.slice(0, 2)))) })
+              : body;
+            return new Response(stream, { headers: { 'content-type': 'text/event-stream' } });
+          },
+        },
+      ],
+    });
+    const service = TestBed.inject(ImageGenerationService);
+    const states = await firstValueFrom(service.generate('a fox').pipe(toArray()));
+    expect(states.at(-1)).toEqual([expect.objectContaining({ status: 'completed', b64: images[0]!.b64 })]);
+    expect(calls).toEqual([
+      { url: '/api/generate', cursor: null },
+      { url: '/api/generate', cursor: 'c3' },
+    ]);
+
+    // Unsubscribing mid-stream (Cancel) calls the relay's cancel with the last cursor.
+    stall = true;
+    calls.length = 0;
+    const subscription = service.generate('a fox').subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    subscription.unsubscribe();
+    expect(calls).toEqual([
+      { url: '/api/generate', cursor: null },
+      { url: '/api/cancel', cursor: 'c1' },
+    ]);
+  });
 });

@@ -17,7 +17,11 @@ export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
   factory: () => globalThis.fetch.bind(globalThis),
 });
 
-/** Where the service gets a response's events: by default the relay, over server-sent events. */
+/**
+ * Where the service gets a response's events: by default the relay, over server-sent events. A dropped
+ * connection resumes from the relay's last cursor (any relay instance will do), and unsubscribing (Cancel, a new
+ * prompt, the component destroyed) asks the relay to cancel the generation.
+ */
 export const IMAGE_EVENTS = new InjectionToken<(request: GenerateRequest) => Observable<ResponseStreamEvent>>(
   'IMAGE_EVENTS',
   {
@@ -25,13 +29,19 @@ export const IMAGE_EVENTS = new InjectionToken<(request: GenerateRequest) => Obs
     factory: () => {
       const fetch = inject(FETCH);
       return (request) =>
-        fromServerSentEvents((signal) =>
-          fetch('/api/generate', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(request),
-            signal,
-          }),
+        fromServerSentEvents(
+          (signal, cursor) =>
+            fetch('/api/generate', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...(cursor ? { 'last-event-id': cursor } : {}) },
+              body: JSON.stringify(request),
+              signal,
+            }),
+          {
+            resume: { retries: 5 },
+            cancel: (cursor) =>
+              fetch('/api/cancel', { method: 'POST', headers: { 'last-event-id': cursor }, keepalive: true }),
+          },
         );
     },
   },
