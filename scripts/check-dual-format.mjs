@@ -53,6 +53,7 @@ const samples = {
     ]),
   McpCallError: (api) => new api.McpCallError('mcp_1', 0, 'search', 'docs'),
   ToolRunError: (api) => new api.ToolRunError('tool failed', ['call_1'], []),
+  UnsupportedImageCountError: (api) => new api.UnsupportedImageCountError(2),
 };
 
 const classes = errorClasses(builds.ESM.api);

@@ -19,6 +19,11 @@ export function isImagesApiTerminalEvent(event: { type: string }): boolean {
   return type === 'image_generation.completed' || type === 'image_edit.completed';
 }
 
+/** The end of a stream of either API: a response's terminal event, or an Images API image's completion event. */
+export function isAnyTerminalEvent(event: { type: string }): boolean {
+  return isTerminalEvent(event) || isImagesApiTerminalEvent(event);
+}
+
 /** The typed error for a failure event (`error`, `response.failed`, `response.incomplete`), else `null`. */
 export function failureOf(event: ResponseStreamEvent): Error | null {
   switch (event.type) {

@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import type { ResponseStreamEvent } from '../types';
+import type { ImageStreamEvent, ResponseStreamEvent } from '../types';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_EVENT_BYTES,
@@ -62,7 +62,7 @@ export interface ServerResponseLike {
  * @see toServerSentEvents
  */
 export async function pipeServerSentEvents(
-  events$: Observable<ResponseStreamEvent>,
+  events$: Observable<ResponseStreamEvent> | Observable<ImageStreamEvent>,
   res: ServerResponseLike,
   options: ServerSentEventsOptions = {},
 ): Promise<void> {

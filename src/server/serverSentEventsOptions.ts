@@ -31,7 +31,9 @@ export interface ServerSentEventsOptions {
   /**
    * How many bytes may wait for a slow client (default 64 MiB, and never less than `maxEventBytes`). The
    * source cannot be paused, so when the client falls further behind than this, the relay gives up: it
-   * unsubscribes from the source and errors the stream, which drops the connection.
+   * unsubscribes from the source and errors the stream, which drops the connection. (`pipeServerSentEvents`
+   * writes the frames as text and counts what waits in characters: the same as bytes for the API's JSON, at
+   * most a third of them for other text.)
    */
   readonly maxBufferedBytes?: number;
   /**

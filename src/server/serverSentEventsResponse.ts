@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { ResponseStreamEvent } from '../types';
+import type { ImageStreamEvent, ResponseStreamEvent } from '../types';
 import type { ServerSentEventsOptions } from './serverSentEventsOptions';
 import { toServerSentEvents } from './toServerSentEvents';
 
@@ -53,7 +53,7 @@ export interface ServerSentEventsResponseOptions extends ServerSentEventsOptions
  * @see toServerSentEvents
  */
 export function serverSentEventsResponse(
-  events$: Observable<ResponseStreamEvent>,
+  events$: Observable<ResponseStreamEvent> | Observable<ImageStreamEvent>,
   options: ServerSentEventsResponseOptions = {},
 ): Response {
   return new Response(toServerSentEvents(events$, options), {

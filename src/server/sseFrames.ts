@@ -2,11 +2,11 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerAction } from 'rxjs';
 import { ResponseFailedError, ResponseStreamError, SequenceGapError } from '../errors';
 import { detached } from '../internal/cancelResponse';
-import { isTerminalEvent } from '../internal/events';
+import { isAnyTerminalEvent } from '../internal/events';
 import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
 import { operate } from '../internal/operate';
 import { isResumableFailure } from '../internal/resumeLoop';
-import type { ResponseStreamEvent } from '../types';
+import type { ImageStreamEvent, ResponseStreamEvent } from '../types';
 import { type CursorSigner, cursorSecrets, cursorSigner } from './cursor';
 import { resumedResponseOf } from './resumedResponse';
 import { type SafeError, toSafeError } from './safeError';
@@ -52,9 +52,11 @@ const MAX_PENDING_SIGNATURES = 4096;
  * the browser resumes from its cursor, through any relay instance.
  */
 export function sseFrames(
-  events$: Observable<ResponseStreamEvent>,
+  source$: Observable<ResponseStreamEvent> | Observable<ImageStreamEvent>,
   options: ServerSentEventsOptions,
 ): Observable<string> {
+  // Frames are opaque but for the `response.*` fields the relay trims: the Images API's events pass as they are.
+  const events$ = source$ as Observable<ResponseStreamEvent>;
   const allowed = allowlist(options.events);
   const project = responseProjection(options.responseFields);
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
@@ -147,7 +149,7 @@ export function sseFrames(
             fail(mapError(options, error), typeof sequenceNumber === 'number' ? sequenceNumber : undefined);
             return;
           }
-          if (type !== 'keepalive' && !isTerminalEvent(received) && !allowed(received)) return;
+          if (type !== 'keepalive' && !isAnyTerminalEvent(received) && !allowed(received)) return;
           const event = safeFailure(project(received), options);
           frame = `event: ${type}\ndata: ${JSON.stringify(event)}\n\n`;
         } catch (error) {

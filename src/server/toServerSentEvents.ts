@@ -1,5 +1,5 @@
 import { type Observable, Subject, type Subscription, takeUntil } from 'rxjs';
-import type { ResponseStreamEvent } from '../types';
+import type { ImageStreamEvent, ResponseStreamEvent } from '../types';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_EVENT_BYTES,
@@ -65,7 +65,7 @@ import { sseFrames } from './sseFrames';
  * @see pipeServerSentEvents
  */
 export function toServerSentEvents(
-  events$: Observable<ResponseStreamEvent>,
+  events$: Observable<ResponseStreamEvent> | Observable<ImageStreamEvent>,
   options: ServerSentEventsOptions = {},
 ): ReadableStream<Uint8Array> {
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;

@@ -2,6 +2,7 @@ import { _iterSSEMessages } from 'openai/core/streaming';
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { RelayHttpError, ResponseStreamError, ResumeNotPossibleError, RxOpenAIError } from '../errors';
 import { isDetaching } from '../internal/cancelResponse';
+import { isAnyTerminalEvent } from '../internal/events';
 import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
 import {
   isResumableFailure,
@@ -10,8 +11,8 @@ import {
   type ResumeState,
   resumeLoop,
 } from '../internal/resumeLoop';
-import type { ResponseEventStream, ResponseStreamEvent } from '../types';
-import { fromResponseStream } from './fromResponseStream';
+import type { ImageStreamEvent, ResponseEventStream, ResponseStreamEvent } from '../types';
+import { fromEventStream } from './fromResponseStream';
 
 /** A fetch `Response` (the DOM's, not the API's `Response` object). */
 type FetchResponse = globalThis.Response;
@@ -149,14 +150,25 @@ interface FrameInfo {
  * events$.pipe(imageStates()).subscribe((images) => render(images));
  * ```
  *
+ * The relayed stream may be the Images API's (`streamImageGeneration`, `streamImageEdit` on the server): its
+ * `image_generation.completed` / `image_edit.completed` event ends it as a response's terminal event does; type the
+ * result `fromServerSentEvents<ImageStreamEvent>(...)` and the image operators read it as they read the source.
+ *
  * @param input A fetch `Response`, or `(signal, cursor) => fetch(..., { signal })` for a cold source.
  * @param options The idle timeout, the scheduler of the time limits, `resume`, `cancel`.
  * @return An Observable of the relayed events.
  * @see fromResponseStream
  */
-export function fromServerSentEvents(
+export function fromServerSentEvents<E extends ImageStreamEvent = ResponseStreamEvent>(
   input: ServerSentEventsInput,
   options: FromServerSentEventsOptions = {},
+): Observable<E> {
+  return relayedEvents(input, options) as Observable<ImageStreamEvent> as Observable<E>;
+}
+
+function relayedEvents(
+  input: ServerSentEventsInput,
+  options: FromServerSentEventsOptions,
 ): Observable<ResponseStreamEvent> {
   const resume = options.resume === true ? {} : options.resume || null;
   if (resume && typeof input !== 'function') {
@@ -265,9 +277,12 @@ function connection(
             controller,
           };
           const idleMs = idleTimeoutMs(options.idleTimeout);
+          // Either API's stream: a response's terminal events end it, and so does an Images API image's.
           const events$ = scheduler
-            ? fromResponseStream(events, { idleTimeout: 0 }).pipe(idleTimeout(idleMs, scheduler))
-            : fromResponseStream(events, { idleTimeout: idleMs });
+            ? fromEventStream(events, { idleTimeout: 0 }, isAnyTerminalEvent).pipe(
+                idleTimeout(idleMs, scheduler),
+              )
+            : fromEventStream(events, { idleTimeout: idleMs }, isAnyTerminalEvent);
           subscriber.add(
             events$.subscribe({
               next: (event) => {
