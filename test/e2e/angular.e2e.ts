@@ -213,6 +213,32 @@ describe('the Angular example, in Chromium', () => {
     await page.screenshot({ path: `${results}angular-e2e.png`, fullPage: true });
   });
 
+  it('the Images API, chosen in the page: a preview, then the final image, byte for byte as served', async () => {
+    const index = mock.requests.length === 0 ? 0 : mock.requests.at(-1)!.index + 1;
+    await page.goto(relayUrl);
+    await page.getByLabel('Prompt').fill('A red fox in the snow');
+    await page.getByLabel('API').selectOption('images');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const request = await mock.request(index);
+
+    const final = page.locator('li[data-status="completed"] img');
+    await final.waitFor();
+    await statusShows('Done: 1 image.');
+    const seen = await page.evaluate(() => (window as unknown as { seen: Seen }).seen);
+    expect(seen.lines.filter((line) => /^image 1: partial [12] of 2$/.test(line)).length).toBeGreaterThan(0);
+    expect(seen.previews.length).toBeGreaterThan(0);
+
+    const record = await request.ended;
+    expect(record.url).toMatch(/\/images\/generations$/);
+    expect(record.body).toMatchObject({ prompt: 'A red fox in the snow', partial_images: 2, stream: true });
+    const servedBytes = Buffer.from(record.image!.b64, 'base64');
+    const shown = await final.evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      return Array.from(new Uint8Array(await (await fetch(img.src)).arrayBuffer()));
+    });
+    expect(Buffer.from(shown).equals(servedBytes)).toBe(true);
+  });
+
   it('shows two interleaved images, each as served, in output order', async () => {
     const request = await generate('Two foxes', 'two-images');
     await statusShows('Done: 2 images.');

@@ -100,14 +100,23 @@ describe('unsubscribing from a background response, through the real client', ()
     const before = server.cancelled.length;
     const cancels = () => server.requests.filter((r) => r.url.endsWith('/cancel')).length;
     const cancelsBefore = cancels();
+    let waiting = false;
     const subscription = streamResponse(
       client,
       { ...params, background: true },
       withScenario({ cut: { afterEvents: 4 } }),
     )
-      .pipe(resumable(client, { backoff: 60_000 }))
+      .pipe(
+        resumable(client, {
+          // Called when the cut has reached the client, before the wait: then it waits a minute.
+          backoff: () => {
+            waiting = true;
+            return 60_000;
+          },
+        }),
+      )
       .subscribe();
-    await until(() => server.requests.at(-1)?.end === 'cut');
+    await until(() => waiting);
     subscription.unsubscribe();
     await until(() => server.cancelled.length === before + 1);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
-import { streamResponse } from 'rxjs-openai';
+import { streamImageGeneration, streamResponse } from 'rxjs-openai';
 import {
   cancelFromRequest,
   pipeServerSentEvents,
@@ -62,6 +62,9 @@ const RELAYED_EVENTS = [
   'response.image_generation_call.completed',
 ];
 
+/** The Images API's events, for `{ api: 'images' }`: its previews and its final image. */
+const IMAGES_API_EVENTS = ['image_generation.partial_image', 'image_generation.completed'];
+
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_PROMPT_CHARS = 4000;
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -95,7 +98,7 @@ const server = createServer((req, res) => {
 });
 
 /**
- * `POST /api/generate` `{ prompt, partialImages?, scenario? }`: the events, relayed as they arrive, each with a
+ * `POST /api/generate` `{ prompt, partialImages?, scenario?, api? }` (`api: 'images'`: the Images API): the events, relayed as they arrive, each with a
  * signed cursor (its SSE `id:`). The same request with `Last-Event-ID: <cursor>` (the browser lost its
  * connection) resumes the response after that event, whichever instance served it before.
  */
@@ -116,6 +119,16 @@ async function generate(req: IncomingMessage, res: ServerResponse): Promise<void
   const requestOptions = apiKey
     ? {}
     : { headers: { 'x-mock-scenario': JSON.stringify({ ...scenario, partials: partialImages }) } };
+  if (body.api === 'images') {
+    // The Images API: one image, previews then the final image; the same operators read it in the page.
+    const image$ = streamImageGeneration(
+      client,
+      { model: process.env.OPENAI_IMAGE_MODEL ?? 'gpt-image-1', prompt, partial_images: partialImages },
+      requestOptions,
+    );
+    await pipeServerSentEvents(image$, res, { events: IMAGES_API_EVENTS });
+    return;
+  }
   // A cursor: replay the stored response from the API after it (400 if malformed, 403 if not signed by us).
   const events$ =
     (await resumeFromRequest(client, req, { cursor, requestOptions })) ??

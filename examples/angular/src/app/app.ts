@@ -15,6 +15,8 @@ export class App {
   private readonly generator = inject(ImageGenerationService);
   protected readonly prompt = signal('A lighthouse on a cliff at dawn, watercolor');
   protected readonly partialImages = signal(2);
+  /** The Responses API's image tool, or the Images API: the same operators and the same page for both. */
+  protected readonly api = signal<'responses' | 'images'>('responses');
   /** The generation to run: a new object per click, so that the same prompt runs again. */
   private readonly request = signal<GenerateRequest | undefined>(undefined);
   private readonly finished = signal<GenerateRequest | undefined>(undefined);
@@ -56,6 +58,7 @@ export class App {
     this.request.set({
       prompt: this.prompt().trim(),
       partialImages: this.partialImages(),
+      ...(this.api() === 'images' ? { api: 'images' as const } : {}),
       ...(scenario ? { scenario } : {}),
     });
   }

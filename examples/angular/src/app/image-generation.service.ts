@@ -1,6 +1,6 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { Observable } from 'rxjs';
-import { fromServerSentEvents, type ImageState, imageStates, type ResponseStreamEvent } from 'rxjs-openai';
+import { fromServerSentEvents, type ImageState, type ImageStreamEvent, imageStates } from 'rxjs-openai';
 
 /** What the browser sends to the relay's `POST /api/generate`. */
 export interface GenerateRequest {
@@ -9,6 +9,8 @@ export interface GenerateRequest {
   readonly partialImages?: number;
   /** A scripted scenario of the relay's local server (`slow`, `error`, ...); ignored with a real API key. */
   readonly scenario?: string;
+  /** Which API generates: the Responses API's image tool (the default), or the Images API. */
+  readonly api?: 'responses' | 'images';
 }
 
 /** The `fetch` the default event source uses (a fake in tests). */
@@ -22,14 +24,14 @@ export const FETCH = new InjectionToken<typeof fetch>('FETCH', {
  * connection resumes from the relay's last cursor (any relay instance will do), and unsubscribing (Cancel, a new
  * prompt, the component destroyed) asks the relay to cancel the generation.
  */
-export const IMAGE_EVENTS = new InjectionToken<(request: GenerateRequest) => Observable<ResponseStreamEvent>>(
+export const IMAGE_EVENTS = new InjectionToken<(request: GenerateRequest) => Observable<ImageStreamEvent>>(
   'IMAGE_EVENTS',
   {
     providedIn: 'root',
     factory: () => {
       const fetch = inject(FETCH);
       return (request) =>
-        fromServerSentEvents(
+        fromServerSentEvents<ImageStreamEvent>(
           (signal, cursor) =>
             fetch('/api/generate', {
               method: 'POST',
@@ -53,6 +55,6 @@ export class ImageGenerationService {
 
   /** Streams one generation: the state of every image, each time one changes. Unsubscribe to cancel. */
   generate(prompt: string, options: Omit<GenerateRequest, 'prompt'> = {}): Observable<readonly ImageState[]> {
-    return this.events({ prompt, ...options }).pipe(imageStates());
+    return this.events({ prompt, ...options }).pipe(imageStates<ImageStreamEvent>());
   }
 }
