@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = `${root}src/index.ts`;
 
 /** A string only `imageStates` contains: it must not be in a bundle that does not import it. */
-export const IMAGE_STATES_MARKER = 'response.image_generation_call.generating';
+export const IMAGE_STATES_MARKER = '"partial"';
 
 interface Bundle {
   readonly name: string;
