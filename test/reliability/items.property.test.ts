@@ -3,7 +3,7 @@
 // generated batches of responses with abandoned ones, checked against what must come out.
 import fc from 'fast-check';
 import type { ResponseOutputItem } from 'openai/resources/responses/responses';
-import { from, type Observable } from 'rxjs';
+import { from } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type CustomToolCall,
@@ -15,13 +15,11 @@ import {
   type OutputItem,
   outputItems,
   RxOpenAIError,
-  streamResponse,
 } from '../../src/index';
 import {
   codeInterpreterScenario,
   createEventFactory,
   customToolCallScenario,
-  fakeResponsesClient,
   functionCallScenario,
   imageGenerationScenario,
   reasoningImageScenario,
@@ -30,7 +28,7 @@ import {
   webSearchScenario,
 } from '../../src/testing/index';
 import type { ResponseStreamEvent } from '../../src/types';
-import { type Mutation, mutate, SEED, Tally, typedErrorName } from './support';
+import { type Mutation, mutate, pipeline, runSync, SEED, Tally, typedErrorName } from './support';
 
 const ORDERS: ToolCallEventOrder[] = [
   'arguments-first',
@@ -128,35 +126,6 @@ function finishIndexes(events: readonly ResponseStreamEvent[]): Map<string, numb
       for (const item of event.response.output)
         if (item.id && !finished.has(item.id)) finished.set(item.id, completed);
   return finished;
-}
-
-/** How a run ended; the runs here are synchronous (the fake client serves arrays synchronously). */
-interface Outcome<T> {
-  values: T[];
-  error: unknown;
-  errored: boolean;
-  completed: boolean;
-}
-
-function runSync<T>(source: Observable<T>): Outcome<T> {
-  const outcome: Outcome<T> = { values: [], error: undefined, errored: false, completed: false };
-  source.subscribe({
-    next: (value) => outcome.values.push(value),
-    error: (error: unknown) => {
-      outcome.error = error;
-      outcome.errored = true;
-    },
-    complete: () => {
-      outcome.completed = true;
-    },
-  });
-  if (!outcome.errored && !outcome.completed) throw new Error('the run did not end synchronously');
-  return outcome;
-}
-
-/** The events through the whole pipeline a user runs: `streamResponse` (which checks for a terminal event). */
-function pipeline(events: readonly ResponseStreamEvent[]): Observable<ResponseStreamEvent> {
-  return streamResponse(fakeResponsesClient(events), { model: 'gpt-5', input: 'generated' });
 }
 
 /** Runs a property with the suite's seed; a failure names the seed and the shrunk case in short. */

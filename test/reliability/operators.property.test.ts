@@ -1,7 +1,7 @@
 // Property tests of the image operators: generated interleavings of several images' events, and generated
 // faults (duplicated, reordered, unknown, missing events, failures), checked against what must come out.
 import fc from 'fast-check';
-import { connect, merge, type Observable } from 'rxjs';
+import { connect, merge } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type FinalImage,
@@ -11,10 +11,9 @@ import {
   partialAndFinalImages,
   partialImages,
   RxOpenAIError,
-  streamResponse,
   withFinalImage,
 } from '../../src/index';
-import { fakeResponsesClient, type ImageEventOrder, type ScenarioImage } from '../../src/testing/index';
+import type { ImageEventOrder, ScenarioImage } from '../../src/testing/index';
 import type { ResponseStreamEvent } from '../../src/types';
 import {
   FAILURE_ERROR,
@@ -25,6 +24,8 @@ import {
   type Mutation,
   multiResponseCase,
   mutate,
+  pipeline,
+  runSync,
   SEED,
   Tally,
   typedErrorName,
@@ -69,35 +70,6 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
     later: fc.nat({ max: 12 }),
   }),
 );
-
-/** How a run ended; the runs here are synchronous (the fake client serves arrays synchronously). */
-interface Outcome<T> {
-  values: T[];
-  error: unknown;
-  errored: boolean;
-  completed: boolean;
-}
-
-function runSync<T>(source: Observable<T>): Outcome<T> {
-  const outcome: Outcome<T> = { values: [], error: undefined, errored: false, completed: false };
-  source.subscribe({
-    next: (value) => outcome.values.push(value),
-    error: (error: unknown) => {
-      outcome.error = error;
-      outcome.errored = true;
-    },
-    complete: () => {
-      outcome.completed = true;
-    },
-  });
-  if (!outcome.errored && !outcome.completed) throw new Error('the run did not end synchronously');
-  return outcome;
-}
-
-/** The events through the whole pipeline a user runs: `streamResponse` (which checks for a terminal event). */
-function pipeline(events: readonly ResponseStreamEvent[]): Observable<ResponseStreamEvent> {
-  return streamResponse(fakeResponsesClient(events), { model: 'gpt-5', input: 'generated' });
-}
 
 function expectedBytes(images: readonly ScenarioImage[]): Map<string, string> {
   return new Map(images.map((image) => [image.itemId, image.b64]));

@@ -1,9 +1,14 @@
 // Shared by the reliability suite: fixed seeds, generated event sequences, faults, outcome counting.
 import { appendFileSync } from 'node:fs';
 import { OpenAIError } from 'openai';
-import { TimeoutError } from 'rxjs';
-import { RxOpenAIError } from '../../src/index';
-import { type ImageEventOrder, imageGenerationScenario, type ScenarioImage } from '../../src/testing/index';
+import { type Observable, TimeoutError } from 'rxjs';
+import { RxOpenAIError, streamResponse } from '../../src/index';
+import {
+  fakeResponsesClient,
+  type ImageEventOrder,
+  imageGenerationScenario,
+  type ScenarioImage,
+} from '../../src/testing/index';
 import type { ImageGenerationCallItem, ResponseStreamEvent } from '../../src/types';
 
 /**
@@ -300,3 +305,33 @@ export const FAILURE_ERROR: Record<string, string> = {
   'response.failed': 'ResponseFailedError',
   'response.incomplete': 'ResponseIncompleteError',
 };
+
+/** How a run ended; the runs here are synchronous (the fake client serves arrays synchronously). */
+export interface Outcome<T> {
+  values: T[];
+  error: unknown;
+  errored: boolean;
+  completed: boolean;
+}
+
+/** Runs `source` to its end, synchronously, collecting what it emitted and how it ended. */
+export function runSync<T>(source: Observable<T>): Outcome<T> {
+  const outcome: Outcome<T> = { values: [], error: undefined, errored: false, completed: false };
+  source.subscribe({
+    next: (value) => outcome.values.push(value),
+    error: (error: unknown) => {
+      outcome.error = error;
+      outcome.errored = true;
+    },
+    complete: () => {
+      outcome.completed = true;
+    },
+  });
+  if (!outcome.errored && !outcome.completed) throw new Error('the run did not end synchronously');
+  return outcome;
+}
+
+/** The events through the whole pipeline a user runs: `streamResponse` (which checks for a terminal event). */
+export function pipeline(events: readonly ResponseStreamEvent[]): Observable<ResponseStreamEvent> {
+  return streamResponse(fakeResponsesClient(events), { model: 'gpt-5', input: 'generated' });
+}
