@@ -117,16 +117,7 @@ export function functionCallScenario(options: FunctionCallScenarioOptions = {}):
       ),
     };
   });
-  const events = [
-    e.created(),
-    e.inProgress(),
-    ...run(
-      steps.map((s) => s.steps),
-      options.interleave,
-    ),
-  ];
-  events.push(e.completed({ output: steps.map((s) => s.final) }));
-  return { events, calls };
+  return { events: callsResponse(e, steps, options.interleave), calls };
 }
 
 /** Options of {@link customToolCallScenario}. */
@@ -209,16 +200,7 @@ export function customToolCallScenario(options: CustomToolCallScenarioOptions = 
       ),
     };
   });
-  const events = [
-    e.created(),
-    e.inProgress(),
-    ...run(
-      steps.map((s) => s.steps),
-      options.interleave,
-    ),
-  ];
-  events.push(e.completed({ output: steps.map((s) => s.final) }));
-  return { events, calls };
+  return { events: callsResponse(e, steps, options.interleave), calls };
 }
 
 /** Options of {@link mcpCallScenario}. */
@@ -651,6 +633,24 @@ function callSteps(
 }
 
 /** Runs the steps one list after the other, or round-robin. */
+/** A response of calls: created, in progress, each call's steps (one after the other or interleaved), completed with every call. */
+function callsResponse(
+  e: EventFactory,
+  calls: readonly { readonly final: ResponseOutputItem; readonly steps: Array<() => ResponseStreamEvent> }[],
+  interleave: boolean | undefined,
+): ResponseStreamEvent[] {
+  const events = [
+    e.created(),
+    e.inProgress(),
+    ...run(
+      calls.map((call) => call.steps),
+      interleave,
+    ),
+  ];
+  events.push(e.completed({ output: calls.map((call) => call.final) }));
+  return events;
+}
+
 function run(lists: Array<Array<() => ResponseStreamEvent>>, interleave = false): ResponseStreamEvent[] {
   const events: ResponseStreamEvent[] = [];
   if (interleave) {
