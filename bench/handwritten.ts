@@ -19,31 +19,55 @@ export interface HandFinalImage {
 /**
  * A hand-written final-image matcher, fed one event at a time: pairs completion events with the bytes of
  * `output_item.done` by item id (either order), takes missing bytes from `response.completed`, throws on
- * failure events and on an image whose bytes never came. The same rules as `withFinalImage`.
+ * failure events and on an image announced (by any of its events) whose bytes never came. The same rules as
+ * `withFinalImage`, written the plain way: a map of the images announced, a set of those done.
  */
 export function handMatcher(onFinal: (image: HandFinalImage) => void) {
-  const completions = new Map<string, ResponseImageGenCallCompletedEvent>();
-  const withoutBytes = new Map<string, number>();
+  const announced = new Map<
+    string,
+    { outputIndex: number; completed: ResponseImageGenCallCompletedEvent | null }
+  >();
   const settled = new Set<string>();
+  const announce = (itemId: string, outputIndex: number) => {
+    if (settled.has(itemId)) return null;
+    let image = announced.get(itemId);
+    if (!image) {
+      image = { outputIndex, completed: null };
+      announced.set(itemId, image);
+    }
+    return image;
+  };
   const settle = (item: ImageGenerationCallItem, outputIndex: number) => {
     if (settled.has(item.id)) return;
     if (item.status === 'failed') throw new Error(`image ${item.id} failed`);
     if (!item.result) {
-      withoutBytes.set(item.id, outputIndex);
+      announce(item.id, outputIndex);
       return;
     }
-    const completed = completions.get(item.id) ?? null;
-    completions.delete(item.id);
-    withoutBytes.delete(item.id);
+    const completed = announced.get(item.id)?.completed ?? null;
+    announced.delete(item.id);
     settled.add(item.id);
     onFinal({ itemId: item.id, outputIndex, b64: item.result, item, completed });
+  };
+  const end = () => {
+    if (announced.size > 0) throw new Error('missing image');
   };
   return {
     push(event: ResponseStreamEvent): void {
       switch (event.type) {
-        case 'response.image_generation_call.completed':
-          if (!settled.has(event.item_id)) completions.set(event.item_id, event);
+        case 'response.output_item.added':
+          if (event.item.type === 'image_generation_call') announce(event.item.id, event.output_index);
           return;
+        case 'response.image_generation_call.in_progress':
+        case 'response.image_generation_call.generating':
+        case 'response.image_generation_call.partial_image':
+          announce(event.item_id, event.output_index);
+          return;
+        case 'response.image_generation_call.completed': {
+          const image = announce(event.item_id, event.output_index);
+          if (image) image.completed = event;
+          return;
+        }
         case 'response.output_item.done':
           if (event.item.type === 'image_generation_call') settle(event.item, event.output_index);
           return;
@@ -53,6 +77,7 @@ export function handMatcher(onFinal: (image: HandFinalImage) => void) {
             const item = output[i]!;
             if (item.type === 'image_generation_call') settle(item, i);
           }
+          end();
           return;
         }
         case 'error':
@@ -61,9 +86,7 @@ export function handMatcher(onFinal: (image: HandFinalImage) => void) {
           throw new Error(event.type);
       }
     },
-    end(): void {
-      if (completions.size > 0 || withoutBytes.size > 0) throw new Error('missing image');
-    },
+    end,
   };
 }
 
@@ -106,6 +129,8 @@ export function handImageStates(
   onList: (list: readonly ImageState[]) => void,
 ): void {
   const byId = new Map<string, ImageState>();
+  /** The highest preview index shown per image: a duplicated or older preview is neither shown nor counted. */
+  const newestPreview = new Map<string, number>();
   let list: ImageState[] = [];
   let changed = false;
   const update = (itemId: string, outputIndex: number, patch: Partial<ImageState>) => {
@@ -151,6 +176,8 @@ export function handImageStates(
         setStatus(event.item_id, event.output_index, 'generating');
         break;
       case 'response.image_generation_call.partial_image':
+        if (event.partial_image_index <= (newestPreview.get(event.item_id) ?? -1)) break;
+        newestPreview.set(event.item_id, event.partial_image_index);
         update(event.item_id, event.output_index, {
           status: 'partial',
           partials: (byId.get(event.item_id)?.partials ?? 0) + 1,

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ResponseOutputItem } from 'openai/resources/responses/responses';
 import { from, Subject } from 'rxjs';
 import { functionCalls, itemStates } from '../src/index';
 import {
@@ -59,12 +60,17 @@ function mixedResponse(): ResponseStreamEvent[] {
   );
 }
 
-/** Hand-written function-call pairing: call id and name from the added item, arguments from `.done`, JSON-parsed. */
+/**
+ * Hand-written function-call pairing, the same rules as `functionCalls()`, written the plain way: call id and name
+ * from the added item, arguments from `.done` (either order), a call only in `response.completed`'s output taken
+ * from there, JSON-parsed; a failure event throws, and so does a call announced (by any of its events, a delta
+ * too) that never finished (at `response.completed` and at the end).
+ */
 function handFunctionCalls(
   events: readonly ResponseStreamEvent[],
   emit: (call: { callId: string; name: string; parsed: unknown; arguments: string }) => void,
 ): void {
-  const announced = new Map<string, { callId: string; name: string }>();
+  const announced = new Map<string, { callId: string; name: string } | null>();
   const args = new Map<string, string>();
   const done = new Set<string>();
   const settle = (id: string) => {
@@ -72,21 +78,51 @@ function handFunctionCalls(
     const text = args.get(id);
     if (!call || text === undefined || done.has(id)) return;
     done.add(id);
+    announced.delete(id);
+    args.delete(id);
     emit({ ...call, arguments: text, parsed: JSON.parse(text) });
   };
+  const finish = (item: ResponseOutputItem) => {
+    if (item.type !== 'function_call' || done.has(item.id!)) return;
+    announced.set(item.id!, { callId: item.call_id, name: item.name });
+    args.set(item.id!, item.arguments);
+    settle(item.id!);
+  };
+  const checkFinished = () => {
+    if (announced.size > 0) throw new Error('missing function call');
+  };
   for (const event of events) {
-    if (event.type === 'response.output_item.added' && event.item.type === 'function_call') {
-      announced.set(event.item.id!, { callId: event.item.call_id, name: event.item.name });
-      settle(event.item.id!);
-    } else if (event.type === 'response.function_call_arguments.done') {
-      args.set(event.item_id, event.arguments);
-      settle(event.item_id);
-    } else if (event.type === 'response.output_item.done' && event.item.type === 'function_call') {
-      announced.set(event.item.id!, { callId: event.item.call_id, name: event.item.name });
-      args.set(event.item.id!, event.item.arguments);
-      settle(event.item.id!);
+    switch (event.type) {
+      case 'response.output_item.added':
+        if (event.item.type === 'function_call' && !done.has(event.item.id!)) {
+          announced.set(event.item.id!, { callId: event.item.call_id, name: event.item.name });
+          settle(event.item.id!);
+        }
+        break;
+      case 'response.function_call_arguments.delta':
+        // A delta announces its call too: a call seen only in deltas is missing, not dropped.
+        if (!announced.has(event.item_id) && !done.has(event.item_id)) announced.set(event.item_id, null);
+        break;
+      case 'response.function_call_arguments.done':
+        if (done.has(event.item_id)) break;
+        if (!announced.has(event.item_id)) announced.set(event.item_id, null);
+        args.set(event.item_id, event.arguments);
+        settle(event.item_id);
+        break;
+      case 'response.output_item.done':
+        finish(event.item);
+        break;
+      case 'response.completed':
+        for (const item of event.response.output) finish(item);
+        checkFinished();
+        break;
+      case 'error':
+      case 'response.failed':
+      case 'response.incomplete':
+        throw new Error(event.type);
     }
   }
+  checkFinished();
 }
 
 interface HandItemState {

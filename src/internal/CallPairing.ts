@@ -3,10 +3,23 @@ import type {
   ResponseCustomToolCall,
   ResponseFunctionToolCall,
   ResponseOutputItem,
+  ResponseOutputItemAddedEvent,
 } from 'openai/resources/responses/responses';
 import type { Subscriber } from 'rxjs';
 import { MissingOutputItemError, RxOpenAIError } from '../errors';
 import type { ResponseStreamEvent } from '../types';
+import {
+  type EventKind,
+  eventKind,
+  FUNCTION_ARGUMENTS_DELTA,
+  FUNCTION_ARGUMENTS_DONE,
+  ITEM_ADDED,
+  ITEM_DONE,
+  OTHER,
+  RESPONSE_COMPLETED,
+  RESPONSE_FAILED,
+  STREAM_ERROR,
+} from './eventKind';
 import { failureOf, forFinishedItems } from './events';
 import { MAX_ITEMS_PER_RESPONSE } from './limits';
 import { OperatorObserver } from './operate';
@@ -20,10 +33,10 @@ type CallItem = ResponseFunctionToolCall | ResponseCustomToolCall;
 /** How a kind of call is spread over events. */
 export interface CallFormat<Item extends CallItem> {
   readonly itemType: Item['type'];
-  /** The event type of a piece of the call's text (`...arguments.delta`). */
-  readonly deltaType: ResponseStreamEvent['type'];
-  /** The event type of the call's final text (`...arguments.done`). */
-  readonly doneType: ResponseStreamEvent['type'];
+  /** The kind (see `eventKind`) of a piece of the call's text (`...arguments.delta`). */
+  readonly deltaKind: EventKind;
+  /** The kind of the call's final text (`...arguments.done`). */
+  readonly doneKind: EventKind;
   /** The final text on a `doneType` event. */
   textOfEvent(event: ResponseStreamEvent): string;
   /** The text on an item. */
@@ -46,8 +59,8 @@ export interface PairedCall<Item extends CallItem> {
 /** A function call: its `arguments`, streamed by `response.function_call_arguments.*`. */
 export const FUNCTION_CALL: CallFormat<ResponseFunctionToolCall> = {
   itemType: 'function_call',
-  deltaType: 'response.function_call_arguments.delta',
-  doneType: 'response.function_call_arguments.done',
+  deltaKind: FUNCTION_ARGUMENTS_DELTA,
+  doneKind: FUNCTION_ARGUMENTS_DONE,
   textOfEvent: (event) => (event as { arguments: string }).arguments,
   textOfItem: (item) => item.arguments,
   withText: (item, text) => ({
@@ -64,6 +77,9 @@ interface PendingCall<Item extends CallItem> {
   text: string | null;
 }
 
+/** The mark of a call reported: its late or repeated events are ignored. */
+const SETTLED = 0;
+
 /**
  * Pairs each call's parts by item id, in either order, for one response, fed one event at a time; reports each
  * call once to `onCall`, when its call id, name and final text are known. Throws the typed error of a failed
@@ -71,106 +87,134 @@ interface PendingCall<Item extends CallItem> {
  * finished. Holds only the calls not reported yet, and the keys of those reported.
  */
 export class CallPairer<Item extends CallItem> {
-  private readonly pending = new Map<string, PendingCall<Item>>();
-  /** Keys of the calls reported, so that late or repeated events are ignored. */
-  private readonly settled = new Set<string>();
+  /**
+   * Every call of the response by key (item id): pending (some of its parts came) or {@link SETTLED}. One map,
+   * so that a delta costs one lookup; made at the first call.
+   */
+  private calls: Map<string, PendingCall<Item> | typeof SETTLED> | null = null;
+  /** How many of {@link calls} are pending: {@link end} looks only when some are. */
+  private pendingCount = 0;
+  /** The key of the call of the last delta at each output index (bounded): {@link calls} holds it. */
+  private keysByIndex: string[] = [];
 
   constructor(
     private readonly format: CallFormat<Item>,
     private readonly onCall: (call: PairedCall<Item>) => void,
   ) {}
 
-  push(event: ResponseStreamEvent): void {
-    const type = event.type;
-    if (type === this.format.deltaType || type === this.format.doneType) {
+  /** Feeds one event; `kind` is its kind, when the caller has read it already (see `eventKind`). */
+  push(event: ResponseStreamEvent, kind: EventKind = eventKind(event.type)): void {
+    if (kind === OTHER) return;
+    if (kind === this.format.deltaKind || kind === this.format.doneKind) {
       const { item_id: key, output_index: outputIndex } = event as { item_id: string; output_index: number };
-      if (typeof key !== 'string' || this.settled.has(key)) return;
-      const entry = this.pendingOf(key, outputIndex);
-      if (type === this.format.deltaType) return;
-      const text = this.format.textOfEvent(event);
-      entry.text = text;
-      if (entry.announced)
-        this.report(key, this.format.withText(entry.announced, text), text, entry.outputIndex);
-      return;
-    }
-    switch (event.type) {
-      case 'response.output_item.added': {
-        const item = event.item;
-        if (!this.isCall(item)) return;
-        const key = keyOf(item, event.output_index);
-        if (this.settled.has(key)) return;
-        const entry = this.pendingOf(key, event.output_index);
-        entry.announced = item;
-        if (entry.text !== null)
-          this.report(key, this.format.withText(item, entry.text), entry.text, entry.outputIndex);
+      if (typeof key !== 'string') return;
+      if (kind === this.format.deltaKind) {
+        // A delta only announces its call (missing if it never finishes); the final text is on `.done`. Most
+        // deltas are of a call known already, at their output index: a comparison, not a lookup.
+        if (this.keysByIndex[outputIndex] === key) return;
+        if (this.calls?.get(key) === undefined) this.startPending(key, outputIndex);
+        if (Number.isSafeInteger(outputIndex) && outputIndex >= 0 && outputIndex < MAX_ITEMS_PER_RESPONSE)
+          this.keysByIndex[outputIndex] = key;
         return;
       }
-      case 'response.output_item.done':
-      case 'response.completed': {
+      const entry = this.calls?.get(key);
+      if (entry === SETTLED) return;
+      const pending = entry ?? this.startPending(key, outputIndex);
+      const text = this.format.textOfEvent(event);
+      pending.text = text;
+      if (pending.announced)
+        this.report(key, this.format.withText(pending.announced, text), text, pending.outputIndex);
+      return;
+    }
+    switch (kind) {
+      case ITEM_ADDED: {
+        const { item, output_index: outputIndex } = event as ResponseOutputItemAddedEvent;
+        if (!this.isCall(item)) return;
+        const key = keyOf(item, outputIndex);
+        const entry = this.calls?.get(key);
+        if (entry === SETTLED) return;
+        const pending = entry ?? this.startPending(key, outputIndex);
+        pending.announced = item;
+        if (pending.text !== null)
+          this.report(key, this.format.withText(item, pending.text), pending.text, pending.outputIndex);
+        return;
+      }
+      case ITEM_DONE:
+      case RESPONSE_COMPLETED: {
         const completed = forFinishedItems(event, (item, outputIndex) => {
           if (this.isCall(item)) this.finish(item, outputIndex);
         });
         if (completed) this.end();
         return;
       }
-      default: {
-        const failure = failureOf(event);
-        if (failure) throw failure;
-      }
+      case STREAM_ERROR:
+      case RESPONSE_FAILED:
+        throw failureOf(event);
     }
   }
 
   /** The response or the stream ended: throws `MissingOutputItemError` for a call that never finished. */
   end(): void {
-    for (const [key, entry] of this.pending)
-      throw new MissingOutputItemError(
-        key.startsWith('#') ? '' : key,
-        entry.outputIndex,
-        this.format.itemType,
-      );
+    if (this.pendingCount === 0 || this.calls === null) return;
+    for (const [key, entry] of this.calls)
+      if (entry !== SETTLED)
+        throw new MissingOutputItemError(
+          key.startsWith('#') ? '' : key,
+          entry.outputIndex,
+          this.format.itemType,
+        );
   }
 
   clear(): void {
-    this.pending.clear();
-    this.settled.clear();
+    this.calls = null;
+    this.pendingCount = 0;
+    this.keysByIndex = [];
   }
 
   private isCall(item: ResponseOutputItem | null | undefined): item is Item {
     return item != null && item.type === this.format.itemType;
   }
 
+  /** {@link calls}, made at the first call. */
+  private callMap(): Map<string, PendingCall<Item> | typeof SETTLED> {
+    this.calls ??= new Map();
+    return this.calls;
+  }
+
   private track(): void {
-    if (this.pending.size + this.settled.size >= MAX_ITEMS_PER_RESPONSE) {
+    if (this.calls !== null && this.calls.size >= MAX_ITEMS_PER_RESPONSE) {
       throw new RxOpenAIError(
         `More than ${MAX_ITEMS_PER_RESPONSE} ${this.format.itemType} items in one response: refusing to track more.`,
       );
     }
   }
 
-  private pendingOf(key: string, outputIndex: number): PendingCall<Item> {
-    let entry = this.pending.get(key);
-    if (!entry) {
-      this.track();
-      entry = { outputIndex, announced: null, text: null };
-      this.pending.set(key, entry);
-    }
-    return entry;
+  /** Records a new call as pending. */
+  private startPending(key: string, outputIndex: number): PendingCall<Item> {
+    this.track();
+    const pending: PendingCall<Item> = { outputIndex, announced: null, text: null };
+    this.callMap().set(key, pending);
+    this.pendingCount++;
+    return pending;
   }
 
   private finish(item: Item, outputIndex: number): void {
     const key = keyOf(item, outputIndex);
-    if (this.settled.has(key)) return;
+    const entry = this.calls?.get(key);
+    if (entry === SETTLED) return;
     // Cut short (its response is incomplete): never reported with partial text.
     if ((item as { status?: unknown }).status === 'incomplete') {
-      this.pendingOf(key, outputIndex);
+      if (entry === undefined) this.startPending(key, outputIndex);
       return;
     }
     this.report(key, item, this.format.textOfItem(item), outputIndex);
   }
 
   private report(key: string, item: Item, text: string, outputIndex: number): void {
-    if (!this.pending.delete(key)) this.track();
-    this.settled.add(key);
+    const entry = this.calls?.get(key);
+    if (entry === undefined) this.track();
+    else if (entry !== SETTLED) this.pendingCount--;
+    this.callMap().set(key, SETTLED);
     this.onCall({ callId: item.call_id, name: item.name, text, itemId: item.id ?? '', outputIndex, item });
   }
 }
@@ -197,9 +241,12 @@ export class CallsObserver<Item extends CallItem> extends OperatorObserver<Respo
 
   next(event: ResponseStreamEvent): void {
     if (this.closed) return;
+    // The event's kind, read once for the boundary and the pairer.
+    const kind = eventKind(event.type);
+    if (kind === OTHER) return;
     try {
-      if (this.boundary.starts(event)) this.pairer.clear();
-      this.pairer.push(event);
+      if (this.boundary.starts(event, kind)) this.pairer.clear();
+      this.pairer.push(event, kind);
     } catch (error) {
       this.error(error);
     }

@@ -1,6 +1,10 @@
 // Internal: not part of the public API, not importable from the package.
-import type { ResponseImageGenCallCompletedEvent } from 'openai/resources/responses/responses';
-import type { Subscriber } from 'rxjs';
+import type {
+  ResponseCompletedEvent,
+  ResponseImageGenCallCompletedEvent,
+  ResponseOutputItemAddedEvent,
+  ResponseOutputItemDoneEvent,
+} from 'openai/resources/responses/responses';
 import {
   ImageGenerationError,
   type ImageModerationDetails,
@@ -11,9 +15,26 @@ import type {
   AnyFinalImage,
   ImageGenerationCallItem,
   ImageStreamEvent,
+  ImagesApiCompletedEvent,
   ImagesApiStreamEvent,
+  ResponseStreamEvent,
   ResponsesFinalImage,
 } from '../types';
+import {
+  type EventKind,
+  eventKind,
+  IMAGE_COMPLETED,
+  IMAGE_PARTIAL,
+  IMAGE_PROGRESS,
+  IMAGES_API_COMPLETED,
+  IMAGES_API_PARTIAL,
+  ITEM_ADDED,
+  ITEM_DONE,
+  OTHER,
+  RESPONSE_COMPLETED,
+  RESPONSE_FAILED,
+  STREAM_ERROR,
+} from './eventKind';
 import { failureOf, isImageCall } from './events';
 import { imagesApiFinalImage, imagesApiImageId } from './imagesApi';
 
@@ -33,6 +54,9 @@ interface PendingImage {
   completed: ResponseImageGenCallCompletedEvent | null;
 }
 
+/** The mark of an image emitted or failed: its late or repeated events are ignored. */
+const SETTLED = 0;
+
 /**
  * Pairs image completion events with the output items that carry the bytes, by item id, in either order,
  * for any number of interleaved images of one response. Holds no bytes: a pending image is its output index
@@ -48,10 +72,14 @@ interface PendingImage {
  * operators clear at every new response or stream, see `ResponseBoundary`).
  */
 export class FinalImageMatcher {
-  /** Images announced whose bytes have not come yet, in the order they were announced. */
-  private readonly pending = new Map<string, PendingImage>();
-  /** Items already emitted or failed. */
-  private readonly settled = new Set<string>();
+  /**
+   * Every image of the response by item id: pending (announced, its bytes not come yet) or {@link SETTLED}.
+   * One map, so that an event costs one lookup; iterated in the order images were announced. Made at the
+   * first image: a response without images (most of a chat's) costs no map.
+   */
+  private images: Map<string, PendingImage | typeof SETTLED> | null = null;
+  /** How many of {@link images} are pending: {@link end} looks only when some are. */
+  private pendingCount = 0;
   /** The id of the current Images API stream's image, once one of its events came. */
   private imagesApiId: string | null = null;
 
@@ -66,80 +94,59 @@ export class FinalImageMatcher {
   ) {}
 
   /**
-   * A matcher for an operator's observer: final images go to `destination`, which clears the matcher when it
-   * closes; a failed image is thrown, for the observer's `next` to turn into the output's error.
+   * Feeds one event; throws the typed error for `error`, `response.failed` and `response.incomplete`. `kind`
+   * is the event's kind, when the caller has read it already (see `eventKind`).
    */
-  static emittingTo(
-    destination: Subscriber<AnyFinalImage>,
-    response: { readonly responseId: string | null } | null = null,
-  ): FinalImageMatcher {
-    const matcher = new FinalImageMatcher(
-      {
-        final: (image) => destination.next(image),
-        failed: (error) => {
-          throw error;
-        },
-      },
-      response,
-    );
-    destination.add(() => matcher.clear());
-    return matcher;
-  }
-
-  /** Feeds one event; throws the typed error for `error`, `response.failed` and `response.incomplete`. */
-  push(event: ImageStreamEvent): void {
-    // The type, read once: a second read of it costs as much as the switch (bench/operators.ts).
-    const { type } = event;
-    switch (type) {
-      case 'response.output_item.added':
-        if (isImageCall(event.item)) this.announce(event.item.id, event.output_index);
+  push(event: ImageStreamEvent, kind: EventKind = eventKind(event.type)): void {
+    switch (kind) {
+      case OTHER:
         return;
-      case 'response.image_generation_call.in_progress':
-      case 'response.image_generation_call.generating':
-      case 'response.image_generation_call.partial_image':
-        this.announce(event.item_id, event.output_index);
-        return;
-      case 'response.image_generation_call.completed': {
-        const pending = this.announce(event.item_id, event.output_index);
-        if (pending) pending.completed = event;
+      case ITEM_ADDED: {
+        const { item } = event as ResponseOutputItemAddedEvent;
+        if (isImageCall(item)) this.announce(item.id, (event as ResponseOutputItemAddedEvent).output_index);
         return;
       }
-      case 'response.output_item.done':
-        if (isImageCall(event.item)) this.settle(event.item, event.output_index);
+      case IMAGE_PROGRESS:
+      case IMAGE_PARTIAL: {
+        const progress = event as { item_id: string; output_index: number };
+        this.announce(progress.item_id, progress.output_index);
         return;
-      case 'response.completed': {
+      }
+      case IMAGE_COMPLETED: {
+        const completed = event as ResponseImageGenCallCompletedEvent;
+        const pending = this.announce(completed.item_id, completed.output_index);
+        if (pending) pending.completed = completed;
+        return;
+      }
+      case ITEM_DONE: {
+        const { item } = event as ResponseOutputItemDoneEvent;
+        if (isImageCall(item)) this.settle(item, (event as ResponseOutputItemDoneEvent).output_index);
+        return;
+      }
+      case RESPONSE_COMPLETED: {
         // Bytes that never came on `output_item.done` are taken from the final response: its last chance.
-        const output = event.response?.output ?? [];
+        const output = (event as ResponseCompletedEvent).response?.output ?? [];
         for (let index = 0; index < output.length; index++) {
           const item = output[index];
-          if (isImageCall(item) && !this.settled.has(item.id)) this.settle(item, index);
+          if (isImageCall(item) && this.images?.get(item.id) !== SETTLED) this.settle(item, index);
         }
         this.end();
         return;
       }
-      case 'error':
-      case 'response.failed':
-      case 'response.incomplete':
-        throw failureOf(event);
-      default:
-        // The Images API's types, and only they, start with `i` (`image_`): one comparison per event.
-        if (type.charCodeAt(0) === 105) this.pushImagesApi(event as ImagesApiStreamEvent);
-    }
-  }
-
-  /** {@link push} for an Images API event: a preview announces the stream's image, its completion settles it. */
-  private pushImagesApi(event: ImagesApiStreamEvent): void {
-    switch (event.type) {
-      case 'image_generation.partial_image':
-      case 'image_edit.partial_image':
-        this.announce(this.imagesApiIdOf(event), 0);
+      case STREAM_ERROR:
+      case RESPONSE_FAILED:
+        throw failureOf(event as ResponseStreamEvent);
+      case IMAGES_API_PARTIAL:
+        // A preview announces the stream's image.
+        this.announce(this.imagesApiIdOf(event as ImagesApiStreamEvent), 0);
         return;
-      case 'image_generation.completed':
-      case 'image_edit.completed': {
-        const itemId = this.imagesApiIdOf(event);
-        if (this.settled.has(itemId)) return;
-        this.markSettled(itemId);
-        this.sink.final(imagesApiFinalImage(event, itemId));
+      case IMAGES_API_COMPLETED: {
+        // The completion event carries the stream's image.
+        const itemId = this.imagesApiIdOf(event as ImagesApiStreamEvent);
+        const entry = this.images?.get(itemId);
+        if (entry === SETTLED) return;
+        this.markSettled(itemId, entry);
+        this.sink.final(imagesApiFinalImage(event as ImagesApiCompletedEvent, itemId));
         return;
       }
     }
@@ -150,13 +157,15 @@ export class FinalImageMatcher {
    * never came. Runs at `response.completed` (after its output was read) and when the stream completes.
    */
   end(): void {
-    for (const [itemId, pending] of this.pending) throw new MissingImageError(itemId, pending.outputIndex);
+    if (this.pendingCount === 0 || this.images === null) return;
+    for (const [itemId, entry] of this.images)
+      if (entry !== SETTLED) throw new MissingImageError(itemId, entry.outputIndex);
   }
 
   /** Forgets everything (at a new response, and on complete, error or unsubscribe). */
   clear(): void {
-    this.pending.clear();
-    this.settled.clear();
+    this.images = null;
+    this.pendingCount = 0;
     this.imagesApiId = null;
   }
 
@@ -168,20 +177,21 @@ export class FinalImageMatcher {
 
   /** Records an image as pending, unless it is settled; returns its pending record, or `null` if settled. */
   private announce(itemId: string, outputIndex: number): PendingImage | null {
-    let pending = this.pending.get(itemId);
-    if (pending) return pending;
-    if (this.settled.has(itemId)) return null;
+    const entry = this.images?.get(itemId);
+    if (entry !== undefined) return entry === SETTLED ? null : entry;
     this.track();
-    pending = { outputIndex, completed: null };
-    this.pending.set(itemId, pending);
+    const pending: PendingImage = { outputIndex, completed: null };
+    this.imageMap().set(itemId, pending);
+    this.pendingCount++;
     return pending;
   }
 
   private settle(item: ImageGenerationCallItem, outputIndex: number): void {
     const itemId = item.id;
-    if (this.settled.has(itemId)) return;
+    const entry = this.images?.get(itemId);
+    if (entry === SETTLED) return;
     if (item.status === 'failed') {
-      this.markSettled(itemId);
+      this.markSettled(itemId, entry);
       const error = item.error as
         | {
             code?: string | null;
@@ -209,20 +219,33 @@ export class FinalImageMatcher {
       return;
     }
     // A non-null result is final even if `status` still says `generating` (some proxies drop the last update).
-    const completed = this.pending.get(itemId)?.completed ?? null;
-    this.markSettled(itemId);
+    this.markSettled(itemId, entry);
     this.sink.final(
-      responsesFinalImage(item, outputIndex, b64, completed, this.response?.responseId ?? null),
+      responsesFinalImage(
+        item,
+        outputIndex,
+        b64,
+        entry?.completed ?? null,
+        this.response?.responseId ?? null,
+      ),
     );
   }
 
-  private markSettled(itemId: string): void {
-    if (!this.pending.delete(itemId)) this.track();
-    this.settled.add(itemId);
+  /** Marks an image settled; `entry` is what the map held for it (`undefined`: a new image, which counts). */
+  private markSettled(itemId: string, entry: PendingImage | undefined): void {
+    if (entry === undefined) this.track();
+    else this.pendingCount--;
+    this.imageMap().set(itemId, SETTLED);
+  }
+
+  /** {@link images}, made at the first image. */
+  private imageMap(): Map<string, PendingImage | typeof SETTLED> {
+    this.images ??= new Map();
+    return this.images;
   }
 
   private track(): void {
-    if (this.settled.size + this.pending.size >= MAX_IMAGES_PER_RESPONSE) {
+    if (this.images !== null && this.images.size >= MAX_IMAGES_PER_RESPONSE) {
       throw new RxOpenAIError(
         `More than ${MAX_IMAGES_PER_RESPONSE} images in one response: refusing to track more.`,
       );

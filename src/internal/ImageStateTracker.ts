@@ -1,7 +1,20 @@
 // Internal: not part of the public API, not importable from the package.
-import type { ImageState, ImageStatus, ImageStreamEvent } from '../types';
+import type {
+  ResponseImageGenCallGeneratingEvent,
+  ResponseImageGenCallInProgressEvent,
+  ResponseOutputItemAddedEvent,
+} from 'openai/resources/responses/responses';
+import type { ImageGenerationError } from '../errors';
+import type {
+  AnyFinalImage,
+  ImageGenerationCallItem,
+  ImageState,
+  ImageStatus,
+  ImageStreamEvent,
+} from '../types';
+import { type EventKind, eventKind, IMAGE_PROGRESS, ITEM_ADDED, OTHER } from './eventKind';
 import { isImageCall } from './events';
-import { FinalImageMatcher, MAX_IMAGES_PER_RESPONSE } from './FinalImageMatcher';
+import { FinalImageMatcher, type FinalImageSink, MAX_IMAGES_PER_RESPONSE } from './FinalImageMatcher';
 import { PreviewGate } from './PreviewGate';
 
 /**
@@ -13,7 +26,7 @@ import { PreviewGate } from './PreviewGate';
  *
  * Holds each image's latest state (its latest preview or final bytes): bounded by the images of a response.
  */
-export class ImageStateTracker {
+export class ImageStateTracker implements FinalImageSink {
   private readonly states = new Map<string, ImageState>();
   private readonly gate = new PreviewGate();
   private readonly matcher: FinalImageMatcher;
@@ -22,38 +35,47 @@ export class ImageStateTracker {
     private readonly onChange: (state: ImageState) => void,
     response: { readonly responseId: string | null } | null = null,
   ) {
-    this.matcher = new FinalImageMatcher(
-      {
-        final: (image) =>
-          this.update(image.itemId, image.outputIndex, { status: 'completed', b64: image.b64, final: image }),
-        failed: (error, item) => this.update(item.id, error.outputIndex, { status: 'failed', error }),
-      },
-      response,
-    );
+    this.matcher = new FinalImageMatcher(this, response);
   }
 
-  /** Feeds one event; throws the typed error for a failed response (and `MissingImageError` at its end). */
-  push(event: ImageStreamEvent): void {
-    switch (event.type) {
-      case 'response.output_item.added':
-        if (isImageCall(event.item)) {
-          const status = event.item.status === 'generating' ? 'generating' : 'in_progress';
-          this.setStatus(event.item.id, event.output_index, status);
-        }
+  /**
+   * Feeds one event; throws the typed error for a failed response (and `MissingImageError` at its end).
+   * `kind` is the event's kind, when the caller has read it already (see `eventKind`).
+   */
+  push(event: ImageStreamEvent, kind: EventKind = eventKind(event.type)): void {
+    switch (kind) {
+      case OTHER:
+        return;
+      case ITEM_ADDED: {
+        const { item, output_index } = event as ResponseOutputItemAddedEvent;
+        if (isImageCall(item))
+          this.setStatus(item.id, output_index, item.status === 'generating' ? 'generating' : 'in_progress');
         break;
-      case 'response.image_generation_call.in_progress':
-        this.setStatus(event.item_id, event.output_index, 'in_progress');
+      }
+      case IMAGE_PROGRESS: {
+        const progress = event as ResponseImageGenCallInProgressEvent | ResponseImageGenCallGeneratingEvent;
+        const status =
+          progress.type === 'response.image_generation_call.generating' ? 'generating' : 'in_progress';
+        this.setStatus(progress.item_id, progress.output_index, status);
         break;
-      case 'response.image_generation_call.generating':
-        this.setStatus(event.item_id, event.output_index, 'generating');
-        break;
+      }
     }
-    const preview = this.gate.preview(event);
+    const preview = this.gate.preview(event, kind);
     if (preview) {
       const partials = (this.states.get(preview.itemId)?.partials ?? 0) + 1;
       this.update(preview.itemId, preview.outputIndex, { status: 'partial', partials, b64: preview.b64 });
     }
-    this.matcher.push(event);
+    this.matcher.push(event, kind);
+  }
+
+  /** The matcher's sink: an image's final bytes. */
+  final(image: AnyFinalImage): void {
+    this.update(image.itemId, image.outputIndex, { status: 'completed', b64: image.b64, final: image });
+  }
+
+  /** The matcher's sink: an image whose item failed shows as `failed`, while the others go on. */
+  failed(error: ImageGenerationError, item: ImageGenerationCallItem): void {
+    this.update(item.id, error.outputIndex, { status: 'failed', error });
   }
 
   /** The stream ended: throws `MissingImageError` for an image announced whose bytes never came. */

@@ -1,11 +1,28 @@
 // Internal: not part of the public API, not importable from the package.
 import type {
+  ResponseCompletedEvent,
+  ResponseImageGenCallCompletedEvent,
+  ResponseOutputItemDoneEvent,
+} from 'openai/resources/responses/responses';
+import type {
   AnyPartialImage,
   ImageStreamEvent,
+  ImagesApiPartialImageEvent,
   ImagesApiStreamEvent,
   ResponseImageGenCallPartialImageEvent,
   ResponsesPartialImage,
 } from '../types';
+import {
+  type EventKind,
+  eventKind,
+  IMAGE_COMPLETED,
+  IMAGE_PARTIAL,
+  IMAGES_API_COMPLETED,
+  IMAGES_API_PARTIAL,
+  ITEM_DONE,
+  OTHER,
+  RESPONSE_COMPLETED,
+} from './eventKind';
 import { isImageCall } from './events';
 import { MAX_IMAGES_PER_RESPONSE } from './FinalImageMatcher';
 import { imagesApiImageId, imagesApiPartialImage } from './imagesApi';
@@ -29,53 +46,52 @@ export class PreviewGate {
   /** The id of the current Images API stream's image, once one of its events came. */
   private imagesApiId: string | null = null;
 
-  /** The preview `event` carries, or `null` (not a preview, a duplicate, an older one, or its image is final). */
-  preview(event: ImageStreamEvent): AnyPartialImage | null {
-    const { type } = event;
-    switch (type) {
-      case 'response.image_generation_call.partial_image': {
-        const index = event.partial_image_index;
-        const highest = this.highest.get(event.item_id);
-        if (highest !== undefined && index <= highest) return null;
-        if (!this.record(event.item_id, index, highest)) return null;
-        return responsesPartialImage(event);
+  /**
+   * The preview `event` carries, or `null` (not a preview, a duplicate, an older one, or its image is final).
+   * `kind` is the event's kind, when the caller has read it already (see `eventKind`).
+   */
+  preview(event: ImageStreamEvent, kind: EventKind = eventKind(event.type)): AnyPartialImage | null {
+    switch (kind) {
+      case OTHER:
+        return null;
+      case IMAGE_PARTIAL: {
+        const partial = event as ResponseImageGenCallPartialImageEvent;
+        return this.pass(partial.item_id, partial.partial_image_index)
+          ? responsesPartialImage(partial)
+          : null;
       }
-
-      case 'response.image_generation_call.completed':
-        this.finish(event.item_id);
+      case IMAGE_COMPLETED:
+        this.finish((event as ResponseImageGenCallCompletedEvent).item_id);
         return null;
-      case 'response.output_item.done':
-        if (isImageCall(event.item)) this.finish(event.item.id);
+      case ITEM_DONE: {
+        const { item } = event as ResponseOutputItemDoneEvent;
+        if (isImageCall(item)) this.finish(item.id);
         return null;
-      case 'response.completed':
+      }
+      case RESPONSE_COMPLETED:
         // Its output holds every image's final item: a preview after it would replace a final image.
-        for (const item of event.response?.output ?? []) if (isImageCall(item)) this.finish(item.id);
+        for (const item of (event as ResponseCompletedEvent).response?.output ?? [])
+          if (isImageCall(item)) this.finish(item.id);
+        return null;
+      case IMAGES_API_PARTIAL: {
+        // The Images API: the stream's one image, the same rules.
+        const partial = event as ImagesApiPartialImageEvent;
+        const itemId = this.imagesApiIdOf(partial);
+        return this.pass(itemId, partial.partial_image_index) ? imagesApiPartialImage(partial, itemId) : null;
+      }
+      case IMAGES_API_COMPLETED:
+        this.finish(this.imagesApiIdOf(event as ImagesApiStreamEvent));
         return null;
       default:
-        // The Images API's types, and only they, start with `i` (`image_`): one comparison per event.
-        return type.charCodeAt(0) === 105 ? this.previewImagesApi(event as ImagesApiStreamEvent) : null;
+        return null;
     }
   }
 
-  /** {@link preview} for an Images API event: the stream's one image, the same rules. */
-  private previewImagesApi(event: ImagesApiStreamEvent): AnyPartialImage | null {
-    switch (event.type) {
-      case 'image_generation.partial_image':
-      case 'image_edit.partial_image': {
-        const itemId = this.imagesApiIdOf(event);
-        const index = event.partial_image_index;
-        const highest = this.highest.get(itemId);
-        if (highest !== undefined && index <= highest) return null;
-        if (!this.record(itemId, index, highest)) return null;
-        return imagesApiPartialImage(event, itemId);
-      }
-      case 'image_generation.completed':
-      case 'image_edit.completed':
-        this.finish(this.imagesApiIdOf(event));
-        return null;
-      default:
-        return null;
-    }
+  /** Whether a preview with this index may pass for the image (recording it when it does). */
+  private pass(itemId: string, index: number): boolean {
+    const highest = this.highest.get(itemId);
+    if (highest !== undefined && index <= highest) return false;
+    return this.record(itemId, index, highest);
   }
 
   clear(): void {

@@ -1,6 +1,7 @@
 import type { ResponseCustomToolCall } from 'openai/resources/responses/responses';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { type CallFormat, CallsObserver } from '../internal/CallPairing';
+import { CUSTOM_INPUT_DELTA, CUSTOM_INPUT_DONE } from '../internal/eventKind';
 import type { ResponseStreamEvent } from '../types';
 
 /** A finished custom tool call: its call id, name and free-form input. Emitted by `customToolCalls()`. */
@@ -24,8 +25,8 @@ export interface CustomToolCall {
 
 const CUSTOM_TOOL_CALL: CallFormat<ResponseCustomToolCall> = {
   itemType: 'custom_tool_call',
-  deltaType: 'response.custom_tool_call_input.delta',
-  doneType: 'response.custom_tool_call_input.done',
+  deltaKind: CUSTOM_INPUT_DELTA,
+  doneKind: CUSTOM_INPUT_DONE,
   textOfEvent: (event) => (event as { input: string }).input,
   textOfItem: (item) => item.input,
   withText: (item, text) => ({ ...item, input: text, ...('status' in item ? { status: 'completed' } : {}) }),

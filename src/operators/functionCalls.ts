@@ -179,10 +179,10 @@ export function functionCalls<
 
   const invalid = (call: PairedCall<ResponseFunctionToolCall>, error: InvalidFunctionCall['error']) => {
     if (!emitInvalid) throw error;
-    return { ...fieldsOf(call), parsed: undefined, error } as InvalidFunctionCall as Out;
+    return outcomeOf(call, undefined, error) as InvalidFunctionCall as Out;
   };
   const valid = (call: PairedCall<ResponseFunctionToolCall>, parsed: unknown) =>
-    ({ ...fieldsOf(call), parsed, error: null }) as FunctionCall as Out;
+    outcomeOf(call, parsed, null) as FunctionCall as Out;
   const judge = (
     call: PairedCall<ResponseFunctionToolCall>,
     result: FunctionArgumentsSchemaResult<unknown>,
@@ -307,7 +307,12 @@ class FunctionCallsObserver<Out> extends CallsObserver<ResponseFunctionToolCall>
   }
 }
 
-function fieldsOf(call: PairedCall<ResponseFunctionToolCall>): FunctionCallFields<string> {
+/** What is emitted for a call: one object literal (cheaper than spreading the call's fields into another). */
+function outcomeOf(
+  call: PairedCall<ResponseFunctionToolCall>,
+  parsed: unknown,
+  error: InvalidFunctionCall['error'] | null,
+): FunctionCall | InvalidFunctionCall {
   return {
     callId: call.callId,
     name: call.name,
@@ -315,7 +320,9 @@ function fieldsOf(call: PairedCall<ResponseFunctionToolCall>): FunctionCallField
     itemId: call.itemId,
     outputIndex: call.outputIndex,
     item: call.item,
-  };
+    parsed,
+    error,
+  } as FunctionCall | InvalidFunctionCall;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -1,8 +1,10 @@
-import type { OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
+import { eventKind, OTHER } from '../internal/eventKind';
 import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
 import { ImageStateTracker } from '../internal/ImageStateTracker';
 import { OrderedStates } from '../internal/OrderedStates';
-import { operatePerResponse } from '../internal/operate';
+import { OperatorObserver } from '../internal/operate';
+import { ResponseBoundary } from '../internal/ResponseBoundary';
 import type { ImageState, ImageStreamEvent, ResponseStreamEvent } from '../types';
 
 /**
@@ -55,19 +57,49 @@ export function imageStates<E extends ImageStreamEvent = ResponseStreamEvent>():
   E,
   readonly ImageState[]
 > {
-  return operatePerResponse<readonly ImageState[], E>((subscriber, response) => {
-    const list = new OrderedStates<ImageState>(MAX_IMAGES_PER_RESPONSE);
-    const images = new ImageStateTracker((state) => list.set(state.itemId, state), response);
-    return {
-      next(event: ImageStreamEvent) {
-        images.push(event);
-        if (list.changed) subscriber.next(list.take());
-      },
-      complete: () => images.end(),
-      teardown: () => {
-        images.clear();
-        list.clear();
-      },
-    };
-  });
+  return (source) =>
+    new Observable<readonly ImageState[]>((subscriber) => {
+      source.subscribe(new ImageStatesObserver(subscriber));
+    });
+}
+
+/**
+ * The observer behind `imageStates`, its own class as `withFinalImage`'s: `next` reads the event's kind once,
+ * for the boundary and the tracker, and calls them directly.
+ */
+class ImageStatesObserver extends OperatorObserver<ImageStreamEvent> {
+  private readonly boundary = new ResponseBoundary();
+  private readonly list = new OrderedStates<ImageState>(MAX_IMAGES_PER_RESPONSE);
+  private readonly images = new ImageStateTracker(
+    (state) => this.list.set(state.itemId, state),
+    this.boundary,
+  );
+
+  constructor(destination: Subscriber<readonly ImageState[]>) {
+    super(destination);
+    destination.add(() => this.clear());
+  }
+
+  next(event: ImageStreamEvent): void {
+    if (this.closed) return;
+    const kind = eventKind(event.type);
+    if (kind === OTHER) return;
+    try {
+      // A new response: the list starts afresh, and what the previous one left unfinished is dropped.
+      if (this.boundary.starts(event, kind)) this.clear();
+      this.images.push(event, kind);
+      if (this.list.changed) this.destination.next(this.list.take());
+    } catch (error) {
+      this.error(error);
+    }
+  }
+
+  protected override end(): void {
+    this.images.end();
+  }
+
+  private clear(): void {
+    this.images.clear();
+    this.list.clear();
+  }
 }

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
-import { FinalImageMatcher } from '../internal/FinalImageMatcher';
+import { eventKind, OTHER } from '../internal/eventKind';
+import { FinalImageMatcher, type FinalImageSink } from '../internal/FinalImageMatcher';
 import { OperatorObserver } from '../internal/operate';
 import { PreviewGate } from '../internal/PreviewGate';
 import { ResponseBoundary } from '../internal/ResponseBoundary';
@@ -64,32 +65,47 @@ export function partialAndFinalImages<E extends ImageStreamEvent = ResponseStrea
     });
 }
 
-/** Its own observer class, as `withFinalImage`'s: `next` calls the gate and the matcher directly. */
-class PartialAndFinalObserver extends OperatorObserver<ImageStreamEvent> {
+/**
+ * Its own observer class, as `withFinalImage`'s: `next` reads the event's kind once and calls the gate and the
+ * matcher directly; it is the matcher's sink.
+ */
+class PartialAndFinalObserver extends OperatorObserver<ImageStreamEvent> implements FinalImageSink {
   private readonly gate = new PreviewGate();
-  private readonly matcher: FinalImageMatcher;
   private readonly boundary = new ResponseBoundary();
+  private readonly matcher = new FinalImageMatcher(this, this.boundary);
 
   constructor(destination: Subscriber<AnyPartialImage | AnyFinalImage>) {
     super(destination);
-    this.matcher = FinalImageMatcher.emittingTo(destination, this.boundary);
-    const gate = this.gate;
-    destination.add(() => gate.clear());
+    destination.add(() => {
+      this.gate.clear();
+      this.matcher.clear();
+    });
   }
 
   next(event: ImageStreamEvent): void {
     if (this.closed) return;
+    const kind = eventKind(event.type);
+    if (kind === OTHER) return;
     try {
-      if (this.boundary.starts(event)) {
+      if (this.boundary.starts(event, kind)) {
         this.gate.clear();
         this.matcher.clear();
       }
-      const preview = this.gate.preview(event);
+      const preview = this.gate.preview(event, kind);
       if (preview) this.destination.next(preview);
-      this.matcher.push(event);
+      this.matcher.push(event, kind);
     } catch (error) {
       this.error(error);
     }
+  }
+
+  final(image: AnyFinalImage): void {
+    this.destination.next(image);
+  }
+
+  /** A failed image is the output's error: thrown, for `next` to pass on. */
+  failed(error: Error): never {
+    throw error;
   }
 
   protected override end(): void {

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
-import { FinalImageMatcher } from '../internal/FinalImageMatcher';
+import { eventKind, OTHER } from '../internal/eventKind';
+import { FinalImageMatcher, type FinalImageSink } from '../internal/FinalImageMatcher';
 import { OperatorObserver } from '../internal/operate';
 import { ResponseBoundary } from '../internal/ResponseBoundary';
 import type { AnyFinalImage, FinalImage, ImageStreamEvent, ResponseStreamEvent } from '../types';
@@ -73,25 +74,38 @@ export function withFinalImage<E extends ImageStreamEvent = ResponseStreamEvent>
 
 /**
  * The observer behind `withFinalImage`, written out rather than built by `operate` so that its per-event
- * call to the matcher is monomorphic (it runs on every event of the stream; see `OperatorObserver`).
+ * call to the matcher is monomorphic (it runs on every event of the stream; see `OperatorObserver`). It is the
+ * matcher's sink itself: no callbacks to allocate per subscription.
  */
-class FinalImageObserver extends OperatorObserver<ImageStreamEvent> {
-  private readonly matcher: FinalImageMatcher;
+class FinalImageObserver extends OperatorObserver<ImageStreamEvent> implements FinalImageSink {
   private readonly boundary = new ResponseBoundary();
+  private readonly matcher = new FinalImageMatcher(this, this.boundary);
 
   constructor(destination: Subscriber<AnyFinalImage>) {
     super(destination);
-    this.matcher = FinalImageMatcher.emittingTo(destination, this.boundary);
+    destination.add(() => this.matcher.clear());
   }
 
   next(event: ImageStreamEvent): void {
     if (this.closed) return;
+    // The event's kind, read once for the boundary and the matcher.
+    const kind = eventKind(event.type);
+    if (kind === OTHER) return;
     try {
-      if (this.boundary.starts(event)) this.matcher.clear();
-      this.matcher.push(event);
+      if (this.boundary.starts(event, kind)) this.matcher.clear();
+      this.matcher.push(event, kind);
     } catch (error) {
       this.error(error);
     }
+  }
+
+  final(image: AnyFinalImage): void {
+    this.destination.next(image);
+  }
+
+  /** A failed image is the output's error: thrown, for `next` to pass on. */
+  failed(error: Error): never {
+    throw error;
   }
 
   protected override end(): void {

@@ -316,6 +316,42 @@ describe('functionCalls', () => {
     await expect(run([e.created(), a.argsDone])).rejects.toBeInstanceOf(MissingOutputItemError);
   });
 
+  it('knows every call announced by deltas alone, whatever their output indexes (shared, negative, huge)', async () => {
+    const e = createEventFactory();
+    const a = oneCall(e, 'fc_a', 0);
+    const b = oneCall(e, 'fc_b', 1);
+    // Two calls whose deltas claim the same output index, alternating: the second is still announced.
+    const shared = e.functionCallArgumentsDelta('fc_b', 0, '{');
+    const error = await run([e.created(), a.delta, shared, a.delta, shared, ...finish(a), e.completed()]).catch(
+      (x: unknown) => x,
+    );
+    expect(error).toMatchObject({ itemId: 'fc_b' });
+    expect(error).toBeInstanceOf(MissingOutputItemError);
+    for (const outputIndex of [-1, 1e9, Number.NaN, 2.5]) {
+      const odd = e.functionCallArgumentsDelta('fc_b', outputIndex, '{');
+      await expect(run([e.created(), odd, odd, ...finish(a), e.completed()])).rejects.toMatchObject({
+        itemId: 'fc_b',
+      });
+    }
+    // Both finish: each once, deltas after a call finished change nothing.
+    const got = await run<FunctionCall>([
+      e.created(),
+      a.delta,
+      b.delta,
+      ...finish(a),
+      a.delta,
+      b.delta,
+      ...finish(b),
+      b.delta,
+      e.completed(),
+    ]);
+    expect(got.map((call) => call.itemId)).toEqual(['fc_a', 'fc_b']);
+
+    function finish(call: ReturnType<typeof oneCall>) {
+      return [call.added, call.argsDone, call.itemDone];
+    }
+  });
+
   it('never emits a call cut short (done item incomplete): the response.incomplete errors', async () => {
     const e = createEventFactory();
     const item = e.functionCall({ id: 'fc_1', name: 'f', arguments: '{"ci', status: 'incomplete' });
