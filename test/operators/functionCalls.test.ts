@@ -322,9 +322,15 @@ describe('functionCalls', () => {
     const b = oneCall(e, 'fc_b', 1);
     // Two calls whose deltas claim the same output index, alternating: the second is still announced.
     const shared = e.functionCallArgumentsDelta('fc_b', 0, '{');
-    const error = await run([e.created(), a.delta, shared, a.delta, shared, ...finish(a), e.completed()]).catch(
-      (x: unknown) => x,
-    );
+    const error = await run([
+      e.created(),
+      a.delta,
+      shared,
+      a.delta,
+      shared,
+      ...finish(a),
+      e.completed(),
+    ]).catch((x: unknown) => x);
     expect(error).toMatchObject({ itemId: 'fc_b' });
     expect(error).toBeInstanceOf(MissingOutputItemError);
     for (const outputIndex of [-1, 1e9, Number.NaN, 2.5]) {
