@@ -21,6 +21,7 @@ import {
   STREAM_ERROR,
 } from './eventKind';
 import { failureOf, forFinishedItems } from './events';
+import { KeysByIndex } from './KeysByIndex';
 import { MAX_ITEMS_PER_RESPONSE } from './limits';
 import { OperatorObserver } from './operate';
 import { ResponseBoundary } from './ResponseBoundary';
@@ -94,8 +95,8 @@ export class CallPairer<Item extends CallItem> {
   private calls: Map<string, PendingCall<Item> | typeof SETTLED> | null = null;
   /** How many of {@link calls} are pending: {@link end} looks only when some are. */
   private pendingCount = 0;
-  /** The key of the call of the last delta at each output index (bounded): {@link calls} holds it. */
-  private keysByIndex: string[] = [];
+  /** The call of the last delta at each output index, which {@link calls} holds. */
+  private readonly known = new KeysByIndex();
 
   constructor(
     private readonly format: CallFormat<Item>,
@@ -111,10 +112,9 @@ export class CallPairer<Item extends CallItem> {
       if (kind === this.format.deltaKind) {
         // A delta only announces its call (missing if it never finishes); the final text is on `.done`. Most
         // deltas are of a call known already, at their output index: a comparison, not a lookup.
-        if (this.keysByIndex[outputIndex] === key) return;
+        if (this.known.has(outputIndex, key)) return;
         if (this.calls?.get(key) === undefined) this.startPending(key, outputIndex);
-        if (Number.isSafeInteger(outputIndex) && outputIndex >= 0 && outputIndex < MAX_ITEMS_PER_RESPONSE)
-          this.keysByIndex[outputIndex] = key;
+        this.known.remember(outputIndex, key);
         return;
       }
       const entry = this.calls?.get(key);
@@ -168,7 +168,7 @@ export class CallPairer<Item extends CallItem> {
   clear(): void {
     this.calls = null;
     this.pendingCount = 0;
-    this.keysByIndex = [];
+    this.known.clear();
   }
 
   private isCall(item: ResponseOutputItem | null | undefined): item is Item {
