@@ -90,6 +90,70 @@ export function handMatcher(onFinal: (image: HandFinalImage) => void) {
   };
 }
 
+/**
+ * {@link handMatcher} without the checks the "never silent" rules added: it tracks only completion events and
+ * items done without bytes, so an image announced (by `output_item.added`, progress or a preview) whose bytes
+ * never come is dropped silently. Measured beside the loop with the checks, to show what they cost.
+ */
+export function handMatcherWithoutAnnounceCheck(onFinal: (image: HandFinalImage) => void) {
+  const completions = new Map<string, ResponseImageGenCallCompletedEvent>();
+  const withoutBytes = new Map<string, number>();
+  const settled = new Set<string>();
+  const settle = (item: ImageGenerationCallItem, outputIndex: number) => {
+    if (settled.has(item.id)) return;
+    if (item.status === 'failed') throw new Error(`image ${item.id} failed`);
+    if (!item.result) {
+      withoutBytes.set(item.id, outputIndex);
+      return;
+    }
+    const completed = completions.get(item.id) ?? null;
+    completions.delete(item.id);
+    withoutBytes.delete(item.id);
+    settled.add(item.id);
+    onFinal({ itemId: item.id, outputIndex, b64: item.result, item, completed });
+  };
+  return {
+    push(event: ResponseStreamEvent): void {
+      switch (event.type) {
+        case 'response.image_generation_call.completed':
+          if (!settled.has(event.item_id)) completions.set(event.item_id, event);
+          return;
+        case 'response.output_item.done':
+          if (event.item.type === 'image_generation_call') settle(event.item, event.output_index);
+          return;
+        case 'response.completed': {
+          const output = event.response.output;
+          for (let i = 0; i < output.length; i++) {
+            const item = output[i]!;
+            if (item.type === 'image_generation_call') settle(item, i);
+          }
+          return;
+        }
+        case 'error':
+        case 'response.failed':
+        case 'response.incomplete':
+          throw new Error(event.type);
+      }
+    },
+    end(): void {
+      if (completions.size > 0 || withoutBytes.size > 0) throw new Error('missing image');
+    },
+  };
+}
+
+/**
+ * {@link handFinalImages} with {@link handMatcherWithoutAnnounceCheck}: a loop of its own, so that each loop's
+ * call to its matcher stays monomorphic.
+ */
+export function handFinalImagesWithoutAnnounceCheck(
+  events: readonly ResponseStreamEvent[],
+  onFinal: (image: HandFinalImage) => void,
+): void {
+  const matcher = handMatcherWithoutAnnounceCheck(onFinal);
+  for (let i = 0; i < events.length; i++) matcher.push(events[i]!);
+  matcher.end();
+}
+
 /** A hand-written loop over an array doing `withFinalImage`'s matching. */
 export function handFinalImages(
   events: readonly ResponseStreamEvent[],

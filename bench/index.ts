@@ -179,7 +179,11 @@ round run back to back, under the same load): below 1 is faster, above 1 slower.
 /** The counted row of `comparison` (by prefix) that is not a baseline nor the naive variant, if counted. */
 function instructionRow(comparison: string) {
   return instructions?.rows.find(
-    (r) => r.comparison.startsWith(comparison) && r.ratio !== null && !r.variant.startsWith('naive'),
+    (r) =>
+      r.comparison.startsWith(comparison) &&
+      r.ratio !== null &&
+      !r.variant.startsWith('naive') &&
+      !r.variant.startsWith('hand-written'),
   );
 }
 
@@ -263,8 +267,8 @@ ${e2e.eventsPerResponse.toLocaleString('en-US')} events, ${fmt(e2e.bytesPerRespo
 served images (byte-identical) and every preview.
 
 - **hand-written loop**: \`for await\` over the SDK's \`Stream\` from \`client.responses.create({ stream: true })\`,
-  pairing completion events with \`output_item.done\` bytes by item id (the same rules as \`withFinalImage\`) and
-  dropping late previews.
+  pairing completion events with \`output_item.done\` bytes by item id (the same rules as \`withFinalImage\`: an
+  image announced by any of its events whose bytes never come is an error) and dropping late previews.
 - **rxjs-openai**: \`streamResponse(client, params).pipe(share())\`, then \`withFinalImage()\` and
   \`partialImages()\` on the shared stream.
 - **SDK helper**: \`client.responses.stream(params)\` with a \`partial_image\` listener, images from \`finalResponse()\`.
@@ -338,6 +342,7 @@ if (operators) {
   const shared = (op: string, v: string) => find(operators!.shared, op, v);
   const wfiAlone = alone('withFinalImage', 'withFinalImage()');
   const wfiShared = shared('withFinalImage', 'withFinalImage()');
+  const withoutCheck = alone('withFinalImage', 'hand-written loop without');
   const naive = shared('withFinalImage', 'naive');
   const handShared = shared('withFinalImage', 'hand-written');
   const rxFloor = shared('(reference)', 'from(array)');
@@ -362,11 +367,22 @@ its matching (\`FinalImageMatcher\`) costs what the loop's does. \`ofType\` cost
 it is \`filter\` with a type guard. These are nanoseconds per event, against the tens of microseconds the SDK
 spends reading and parsing each event of section 1's stream.
 
+The hand-written loops follow the operators' rules (\`bench/handwritten.ts\`; \`test/bench/baselines.test.ts\`
+checks that they agree with the operators on generated streams): an image announced by any of its events
+(\`output_item.added\`, progress, a preview, its completion event) whose bytes never come is an error, and a
+preview counts once. The row _without the announced-image check_ is the loop before those rules: the check costs a
+hand-written loop ${fmtRatio(1 / withoutCheck.ratio!)} its time here, and \`withFinalImage()\` is ${fmtRatio(wfiAlone.nsPerEvent / withoutCheck.nsPerEvent)} that lighter loop.
+
 What the numbers led to (profiled with \`--cpu-prof\`): \`withFinalImage\` went through the generic observer of
 \`operate\`, whose per-event call to each operator's handler becomes megamorphic once several operators run, and
 V8 stops inlining it (about 1.7x the loop then). It now has its own observer class (\`OperatorObserver\` in
-\`src/internal/operate.ts\`), whose \`next\` calls the matcher directly. \`imageStates\` replaces a changed entry
-with \`slice\` and one store instead of \`map\` with a closure (55 to about 43 ns/event).`);
+\`src/internal/operate.ts\`), whose \`next\` calls the matcher directly; so does \`imageStates\`. Then, with
+state per response, each part of an operator (the response boundary, the matcher, the preview gate) compared the
+event's \`type\` with its own chain of strings: a text delta went through about twenty comparisons in
+\`withFinalImage\` and forty in \`imageStates\` (2.23x the loop in instructions). The event's kind is now read
+once per event (\`eventKind\` in \`src/internal/eventKind.ts\`, the frequent deltas first: one or two
+comparisons), and the parts compare small integers; one map per matcher holds every image, pending or settled.
+\`imageStates\` replaces a changed entry with \`slice\` and one store instead of \`map\` with a closure.`);
 }
 
 if (items) {
@@ -377,7 +393,11 @@ if (items) {
   sections.push(`## 2b. The item operators: \`functionCalls()\` and \`itemStates()\`
 
 From an array through \`from(array).pipe(operator)\`, one subscription per response, against hand-written loops
-doing the same work on the same events (\`bench/items.ts\`), alternating, in one process.
+doing the same work on the same events (\`bench/items.ts\`), alternating, in one process. The function-call loop
+follows \`functionCalls()\`'s rules: calls paired in either order, arguments JSON-parsed, a call only in
+\`response.completed\`'s output taken from there, a failure event an error, and so is a call announced by any of
+its events (a delta too) that never finished. \`functionCalls()\` reads each delta of a call it knows at its
+output index with one string comparison (\`KeysByIndex\`), not a map lookup.
 
 ${items.markdown}
 

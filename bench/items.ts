@@ -66,7 +66,7 @@ function mixedResponse(): ResponseStreamEvent[] {
  * from there, JSON-parsed; a failure event throws, and so does a call announced (by any of its events, a delta
  * too) that never finished (at `response.completed` and at the end).
  */
-function handFunctionCalls(
+export function handFunctionCalls(
   events: readonly ResponseStreamEvent[],
   emit: (call: { callId: string; name: string; parsed: unknown; arguments: string }) => void,
 ): void {

@@ -10,7 +10,13 @@ import { imageStates, ofType, withFinalImage } from '../src/index';
 import type { ResponseStreamEvent } from '../src/types';
 import { markedRuns } from './callgrind';
 import { syntheticResponse } from './fixtures';
-import { handFinalImages, handImageStates, handMatcher, handOfType } from './handwritten';
+import {
+  handFinalImages,
+  handFinalImagesWithoutAnnounceCheck,
+  handImageStates,
+  handMatcher,
+  handOfType,
+} from './handwritten';
 import { alternate, fmt, fmtRatio, median, pairedRatio, spread, table } from './stats';
 
 export interface OperatorRow {
@@ -117,6 +123,19 @@ async function measure(options: {
             (e$) => e$.pipe(withFinalImage()),
             (image: { b64: string; outputIndex: number }) => image.b64.length + image.outputIndex,
           ),
+        },
+        {
+          // The loop before the "never silent" rules: what they cost a hand-written loop.
+          name: 'hand-written loop without the announced-image check',
+          run: timed(() => {
+            let checksum = 0;
+            for (let r = 0; r < responses; r++)
+              handFinalImagesWithoutAnnounceCheck(
+                events,
+                (image) => (checksum += image.b64.length + image.outputIndex),
+              );
+            return checksum;
+          }),
         },
         {
           name: 'naive rx (scan + filter + map)',

@@ -13,63 +13,24 @@ import {
   RxOpenAIError,
   withFinalImage,
 } from '../../src/index';
-import type { ImageEventOrder, ScenarioImage } from '../../src/testing/index';
+import type { ScenarioImage } from '../../src/testing/index';
 import type { ResponseStreamEvent } from '../../src/types';
 import {
+  caseArbitrary,
   FAILURE_ERROR,
   FAILURE_TYPES,
   type GeneratedCase,
   imageItemsOf,
-  interleavedCase,
   type Mutation,
   multiResponseCase,
   mutate,
+  mutationArbitrary,
   pipeline,
   runSync,
   SEED,
   Tally,
   typedErrorName,
 } from './support';
-
-const ORDERS: ImageEventOrder[] = [
-  'completed-first',
-  'item-first',
-  'no-completed-event',
-  'bytes-in-response-completed',
-];
-
-const caseArbitrary = fc
-  .record({
-    images: fc.integer({ min: 1, max: 5 }),
-    partials: fc.constantFrom(0, 1, 2, 3) as fc.Arbitrary<0 | 1 | 2 | 3>,
-    order: fc.constantFrom(...ORDERS),
-    text: fc.boolean(),
-    schedule: fc.array(fc.nat({ max: 1000 }), { minLength: 0, maxLength: 60 }),
-  })
-  .map(interleavedCase);
-
-const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), to: fc.nat() }),
-  fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
-  fc.record({
-    kind: fc.constant('unknown' as const),
-    at: fc.nat(),
-    type: fc.constantFrom('keepalive', 'response.future_event', 'response.image_generation_call.future', ''),
-  }),
-  fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('stripBytes' as const), image: fc.nat() }),
-  fc.record({
-    kind: fc.constant('failureEvent' as const),
-    at: fc.nat(),
-    which: fc.constantFrom('error' as const, 'response.failed' as const, 'response.incomplete' as const),
-  }),
-  fc.record({ kind: fc.constant('failImage' as const), image: fc.nat() }),
-  fc.record({
-    kind: fc.constant('duplicatePreview' as const),
-    preview: fc.nat(),
-    later: fc.nat({ max: 12 }),
-  }),
-);
 
 function expectedBytes(images: readonly ScenarioImage[]): Map<string, string> {
   return new Map(images.map((image) => [image.itemId, image.b64]));

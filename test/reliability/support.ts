@@ -1,5 +1,6 @@
 // Shared by the reliability suite: fixed seeds, generated event sequences, faults, outcome counting.
 import { appendFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { OpenAIError } from 'openai';
 import { type Observable, TimeoutError } from 'rxjs';
 import { RxOpenAIError, streamResponse } from '../../src/index';
@@ -168,7 +169,12 @@ export type Mutation =
   | { kind: 'failureEvent'; at: number; which: 'error' | 'response.failed' | 'response.incomplete' }
   | { kind: 'failImage'; image: number }
   /** A copy of preview number `preview` inserted `later` events after it (a proxy re-sending, or out of order). */
-  | { kind: 'duplicatePreview'; preview: number; later: number };
+  | { kind: 'duplicatePreview'; preview: number; later: number }
+  /**
+   * An image announced whose bytes never come: its completion event and its `output_item.done` dropped, its bytes
+   * stripped from `response.completed` (a proxy or an allowlist that drops events).
+   */
+  | { kind: 'vanishImage'; image: number };
 
 /** Applies the mutations in turn; returns the new sequence (the input is not changed). */
 export function mutate(
@@ -200,6 +206,18 @@ export function mutate(
       case 'drop':
         if (n > 0) list.splice(m.at % n, 1);
         break;
+      case 'vanishImage': {
+        const id = images[m.image % Math.max(1, images.length)]?.itemId;
+        list = list.filter(
+          (event) =>
+            !(
+              (event.type === 'response.image_generation_call.completed' && event.item_id === id) ||
+              (event.type === 'response.output_item.done' && event.item.id === id)
+            ),
+        );
+        list = mutate(list, images, [{ kind: 'stripBytes', image: m.image }]);
+        break;
+      }
       case 'stripBytes': {
         const id = images[m.image % Math.max(1, images.length)]?.itemId;
         list = list.map((event) =>
@@ -335,3 +353,46 @@ export function runSync<T>(source: Observable<T>): Outcome<T> {
 export function pipeline(events: readonly ResponseStreamEvent[]): Observable<ResponseStreamEvent> {
   return streamResponse(fakeResponsesClient(events), { model: 'gpt-5', input: 'generated' });
 }
+
+const ORDERS: ImageEventOrder[] = [
+  'completed-first',
+  'item-first',
+  'no-completed-event',
+  'bytes-in-response-completed',
+];
+
+/** One generated response of 1 to 5 interleaved images, any order of their final events, with or without text. */
+export const caseArbitrary = fc
+  .record({
+    images: fc.integer({ min: 1, max: 5 }),
+    partials: fc.constantFrom(0, 1, 2, 3) as fc.Arbitrary<0 | 1 | 2 | 3>,
+    order: fc.constantFrom(...ORDERS),
+    text: fc.boolean(),
+    schedule: fc.array(fc.nat({ max: 1000 }), { minLength: 0, maxLength: 60 }),
+  })
+  .map(interleavedCase);
+
+/** One fault of {@link mutate}. */
+export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), to: fc.nat() }),
+  fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
+  fc.record({
+    kind: fc.constant('unknown' as const),
+    at: fc.nat(),
+    type: fc.constantFrom('keepalive', 'response.future_event', 'response.image_generation_call.future', ''),
+  }),
+  fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('stripBytes' as const), image: fc.nat() }),
+  fc.record({
+    kind: fc.constant('failureEvent' as const),
+    at: fc.nat(),
+    which: fc.constantFrom('error' as const, 'response.failed' as const, 'response.incomplete' as const),
+  }),
+  fc.record({ kind: fc.constant('failImage' as const), image: fc.nat() }),
+  fc.record({
+    kind: fc.constant('duplicatePreview' as const),
+    preview: fc.nat(),
+    later: fc.nat({ max: 12 }),
+  }),
+  fc.record({ kind: fc.constant('vanishImage' as const), image: fc.nat() }),
+);
