@@ -102,8 +102,8 @@ export class FinalImageMatcher {
       case OTHER:
         return;
       case ITEM_ADDED: {
-        const { item } = event as ResponseOutputItemAddedEvent;
-        if (isImageCall(item)) this.announce(item.id, (event as ResponseOutputItemAddedEvent).output_index);
+        const { item, output_index: outputIndex } = event as ResponseOutputItemAddedEvent;
+        if (isImageCall(item)) this.announce(item.id, outputIndex);
         return;
       }
       case IMAGE_PROGRESS:
@@ -119,8 +119,8 @@ export class FinalImageMatcher {
         return;
       }
       case ITEM_DONE: {
-        const { item } = event as ResponseOutputItemDoneEvent;
-        if (isImageCall(item)) this.settle(item, (event as ResponseOutputItemDoneEvent).output_index);
+        const { item, output_index: outputIndex } = event as ResponseOutputItemDoneEvent;
+        if (isImageCall(item)) this.settle(item, outputIndex);
         return;
       }
       case RESPONSE_COMPLETED: {
