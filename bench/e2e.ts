@@ -1,7 +1,3 @@
-// Benchmark 1: end to end through the real `openai` client over loopback, against the local server (in its
-// own process), the same served stream for every variant.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { merge, share } from 'rxjs';
@@ -11,13 +7,8 @@ import { imageSizeOf, type MockScenario } from '../src/testing/server/scenario';
 import type { ResponseStreamEvent } from '../src/types';
 import { markedRuns } from './callgrind';
 import { handWrittenMatching, nothingReceived, type Received } from './handwritten';
-import { alternate, fmt, fmtRatio, median, pairedRatio, pairedRatioInterval, table } from './stats';
-
-const fmtInterval = (interval: readonly [number, number] | null) =>
-  interval ? `${interval[0].toFixed(3)}–${interval[1].toFixed(3)}` : 'too few rounds';
-/** The 95% interval of the median round ratio, or `null` with too few rounds for one. */
-const intervalOf = (values: readonly number[], baselines: readonly number[]) =>
-  values.length >= 6 ? pairedRatioInterval(values, baselines) : null;
+import { startServerProcess } from './serverProcess';
+import { alternate, fmt, fmtRatioWithInterval, table, wallAndCpuRatios } from './stats';
 
 /** 8 realistic images (~1.5 MB of base64 each) x 3 partials, interleaved, after 5,000 text deltas. */
 export const E2E_SCENARIO: MockScenario = {
@@ -161,31 +152,6 @@ export interface E2EBenchResult {
   readonly markdown: string;
 }
 
-async function startServerProcess(scenario: MockScenario): Promise<{
-  child: ChildProcess;
-  url: string;
-  bytesPerResponse: number;
-  eventsPerResponse: number;
-}> {
-  const script = fileURLToPath(new URL('./serve.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, JSON.stringify(scenario), String(E2E_SEED)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server process exited (${code})`)));
-  });
-  return {
-    child,
-    ...(JSON.parse(first) as { url: string; bytesPerResponse: number; eventsPerResponse: number }),
-  };
-}
-
 /** The chunk size of the in-memory transport: what a loopback socket read delivers at most. */
 const MEMORY_CHUNK_BYTES = 64 * 1024;
 
@@ -238,7 +204,7 @@ export async function runE2EBench(
   const expected = Array.from({ length: scenario.images! }, (_, i) =>
     renderMockImage(E2E_SEED, i, imageSizeOf(scenario), 1),
   );
-  const server = await startServerProcess(scenario);
+  const server = await startServerProcess(scenario, E2E_SEED);
   try {
     const client =
       options.transport === 'memory'
@@ -280,34 +246,14 @@ export async function runE2EBench(
       // the one before it (the SDK helper's copies of the response are large).
       beforeEach: () => gc?.(),
     });
-    const baseWall = results.get(variants[0]!.name)!.map((r) => r.wallMs);
-    const baseCpu = results.get(variants[0]!.name)!.map((r) => r.cpuMs);
+    const baseline = results.get(variants[0]!.name)!;
     const rows = variants.map((v) => {
-      const runs = results.get(v.name)!;
-      const wallMs = median(runs.map((r) => r.wallMs));
-      const cpuMs = median(runs.map((r) => r.cpuMs));
+      const ratios = wallAndCpuRatios(results.get(v.name)!, baseline);
       return {
         variant: v.name,
-        wallMs,
-        cpuMs,
-        eventsPerSecond: server.eventsPerResponse / (wallMs / 1000),
-        mbPerSecond: server.bytesPerResponse / 1024 / 1024 / (wallMs / 1000),
-        wallRatio: pairedRatio(
-          runs.map((r) => r.wallMs),
-          baseWall,
-        ),
-        cpuRatio: pairedRatio(
-          runs.map((r) => r.cpuMs),
-          baseCpu,
-        ),
-        wallRatioInterval: intervalOf(
-          runs.map((r) => r.wallMs),
-          baseWall,
-        ),
-        cpuRatioInterval: intervalOf(
-          runs.map((r) => r.cpuMs),
-          baseCpu,
-        ),
+        ...ratios,
+        eventsPerSecond: server.eventsPerResponse / (ratios.wallMs / 1000),
+        mbPerSecond: server.bytesPerResponse / 1024 / 1024 / (ratios.wallMs / 1000),
       };
     });
     const markdown = table(
@@ -326,8 +272,8 @@ export async function runE2EBench(
         fmt(r.eventsPerSecond, 0),
         fmt(r.mbPerSecond, 1),
         fmt(r.cpuMs, 1),
-        `${fmtRatio(r.wallRatio)} (${fmtInterval(r.wallRatioInterval)})`,
-        `${fmtRatio(r.cpuRatio)} (${fmtInterval(r.cpuRatioInterval)})`,
+        fmtRatioWithInterval(r.wallRatio, r.wallRatioInterval),
+        fmtRatioWithInterval(r.cpuRatio, r.cpuRatioInterval),
       ]),
     );
     return {
@@ -337,8 +283,7 @@ export async function runE2EBench(
       markdown,
     };
   } finally {
-    server.child.stdin?.end();
-    server.child.kill();
+    server.stop();
   }
 }
 

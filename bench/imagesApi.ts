@@ -1,9 +1,3 @@
-// Benchmark 1b (section 1b of BENCHMARKS.md): the Images API end to end, through the real `openai` client
-// over loopback, against the local server in its own process: `streamImageGeneration` +
-// `partialAndFinalImages()` against a hand-written `for await` over the SDK's `Stream` from
-// `client.images.generate({ stream: true })` doing the same work.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import type { ImageGenStreamEvent } from 'openai/resources/images';
@@ -11,7 +5,8 @@ import { partialAndFinalImages, streamImageGeneration } from '../src/index';
 import { renderMockImage } from '../src/testing/server/images';
 import { imageSizeOf, type MockScenario } from '../src/testing/server/scenario';
 import { nothingReceived, type Received } from './handwritten';
-import { alternate, fmt, fmtRatio, median, pairedRatio, pairedRatioInterval, table } from './stats';
+import { startServerProcess } from './serverProcess';
+import { alternate, fmt, fmtRatioWithInterval, table, wallAndCpuRatios } from './stats';
 
 /** A realistic image (1024x1024, ~1.5 MB of base64) with 3 previews, per stream. */
 export const IMAGES_SCENARIO: MockScenario = { partials: 3, imageSize: 'realistic' };
@@ -86,32 +81,13 @@ export interface ImagesApiBenchResult {
   readonly markdown: string;
 }
 
-/** The local server (`bench/serve.ts`) in its own process; resolves with its URL. */
-async function startServerProcess(scenario: MockScenario): Promise<{ child: ChildProcess; url: string }> {
-  const script = fileURLToPath(new URL('./serve.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, JSON.stringify(scenario), String(IMAGES_SEED)],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server process exited (${code})`)));
-  });
-  return { child, url: (JSON.parse(first) as { url: string }).url };
-}
-
-const fmtInterval = (interval: readonly [number, number] | null) =>
-  interval ? `${interval[0].toFixed(3)}–${interval[1].toFixed(3)}` : 'too few rounds';
-
 /** Runs the two variants alternately, `rounds` times each after `warmup` rounds, `STREAMS_PER_RUN` streams a run. */
 export async function runImagesApiBench(
   options: { rounds?: number; warmup?: number } = {},
 ): Promise<ImagesApiBenchResult> {
   const size = imageSizeOf(IMAGES_SCENARIO);
   const expected = renderMockImage(IMAGES_SEED, 0, size, 1);
-  const server = await startServerProcess(IMAGES_SCENARIO);
+  const server = await startServerProcess(IMAGES_SCENARIO, IMAGES_SEED);
   try {
     // One stream's size on the wire, and its events (the server draws and caches the images for it).
     const probe = await fetch(`${server.url}/images/generations`, {
@@ -148,22 +124,13 @@ export async function runImagesApiBench(
       group: 'images',
       beforeEach: () => gc?.(),
     });
-    const baseWall = results.get(variants[0]!.name)!.map((r) => r.wallMs);
-    const baseCpu = results.get(variants[0]!.name)!.map((r) => r.cpuMs);
+    const baseline = results.get(variants[0]!.name)!;
     const rows = variants.map((v) => {
-      const runs = results.get(v.name)!;
-      const walls = runs.map((r) => r.wallMs);
-      const cpus = runs.map((r) => r.cpuMs);
-      const wallMs = median(walls);
+      const ratios = wallAndCpuRatios(results.get(v.name)!, baseline);
       return {
         variant: v.name,
-        wallMs,
-        cpuMs: median(cpus),
-        mbPerSecond: (STREAMS_PER_RUN * body.length) / 1024 / 1024 / (wallMs / 1000),
-        wallRatio: pairedRatio(walls, baseWall),
-        cpuRatio: pairedRatio(cpus, baseCpu),
-        wallRatioInterval: walls.length >= 6 ? pairedRatioInterval(walls, baseWall) : null,
-        cpuRatioInterval: cpus.length >= 6 ? pairedRatioInterval(cpus, baseCpu) : null,
+        ...ratios,
+        mbPerSecond: (STREAMS_PER_RUN * body.length) / 1024 / 1024 / (ratios.wallMs / 1000),
       };
     });
     const markdown = table(
@@ -180,14 +147,13 @@ export async function runImagesApiBench(
         fmt(r.wallMs, 1),
         fmt(r.mbPerSecond, 1),
         fmt(r.cpuMs, 1),
-        `${fmtRatio(r.wallRatio)} (${fmtInterval(r.wallRatioInterval)})`,
-        `${fmtRatio(r.cpuRatio)} (${fmtInterval(r.cpuRatioInterval)})`,
+        fmtRatioWithInterval(r.wallRatio, r.wallRatioInterval),
+        fmtRatioWithInterval(r.cpuRatio, r.cpuRatioInterval),
       ]),
     );
     return { bytesPerStream: body.length, eventsPerStream, streamsPerRun: STREAMS_PER_RUN, rows, markdown };
   } finally {
-    server.child.stdin?.end();
-    server.child.kill();
+    server.stop();
   }
 }
 

@@ -14,11 +14,11 @@ import {
   webSearchScenario,
 } from '../src/testing/index';
 import type { ResponseStreamEvent } from '../src/types';
-import { alternate, fmt, fmtRatio, median, pairedRatio, spread, table } from './stats';
+import { comparePerEvent, fmt, fmtRatio, type PerEventRow, table, timedRun } from './stats';
 
 export interface ItemsBenchResult {
   readonly markdown: string;
-  readonly rows: readonly { operator: string; variant: string; nsPerEvent: number; ratio: number | null }[];
+  readonly rows: readonly ({ operator: string } & PerEventRow)[];
   readonly memory: { readonly items: number; readonly textKiB: number; readonly heapMiB: readonly number[] };
 }
 
@@ -239,7 +239,6 @@ function textOf(state: object): number {
 
 interface GroupsResult {
   rows: ItemsBenchResult['rows'][number][];
-  spreads: [string, number][];
   eventsPerResponse: number;
   responses: number;
 }
@@ -253,18 +252,13 @@ async function measureGroups(options: {
   const events = mixedResponse();
   const responses = Math.max(1, Math.round((options.totalEvents ?? 300_000) / events.length));
   const eventsPerRun = responses * events.length;
-  const timed = (body: () => number) => () => {
-    const start = process.hrtime.bigint();
-    const checksum = body();
-    return { ns: Number(process.hrtime.bigint() - start), checksum };
-  };
   const groups = [
     {
       operator: 'functionCalls',
       variants: [
         {
           name: 'hand-written loop',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++)
               handFunctionCalls(events, (call) => (checksum += call.arguments.length + call.callId.length));
@@ -273,7 +267,7 @@ async function measureGroups(options: {
         },
         {
           name: 'functionCalls()',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++)
               from(events)
@@ -289,7 +283,7 @@ async function measureGroups(options: {
       variants: [
         {
           name: 'hand-written loop',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++) {
               let last: readonly HandItemState[] = [];
@@ -301,7 +295,7 @@ async function measureGroups(options: {
         },
         {
           name: 'itemStates()',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++) {
               let last: readonly object[] = [];
@@ -317,30 +311,15 @@ async function measureGroups(options: {
     },
   ];
   const rows: ItemsBenchResult['rows'][number][] = [];
-  const spreads = new Map<string, number>();
   for (const [index, group] of groups.entries()) {
     if (options.only !== undefined && index !== options.only) continue;
-    const results = await alternate(group.variants, {
+    const compared = await comparePerEvent(group.operator, group.variants, eventsPerRun, {
       rounds: options.rounds ?? 15,
       warmup: 3,
-      group: group.operator,
     });
-    const checksums = new Set([...results.values()].map((runs) => runs[0]!.checksum));
-    if (checksums.size !== 1) throw new Error(`${group.operator}: variants disagree (${[...checksums]})`);
-    const baseline = results.get(group.variants[0]!.name)!.map((r) => r.ns);
-    for (const variant of group.variants) {
-      const runs = results.get(variant.name)!.map((r) => r.ns);
-      const ns = runs.map((n) => n / eventsPerRun);
-      spreads.set(`${group.operator}/${variant.name}`, spread(ns));
-      rows.push({
-        operator: group.operator,
-        variant: variant.name,
-        nsPerEvent: median(ns),
-        ratio: variant === group.variants[0] ? null : pairedRatio(runs, baseline),
-      });
-    }
+    rows.push(...compared.map((row) => ({ operator: group.operator, ...row })));
   }
-  return { rows, spreads: [...spreads], eventsPerResponse: events.length, responses };
+  return { rows, eventsPerResponse: events.length, responses };
 }
 
 /**
@@ -349,7 +328,6 @@ async function measureGroups(options: {
  */
 export async function runItemsBench(options: { rounds?: number } = {}): Promise<ItemsBenchResult> {
   const rows: ItemsBenchResult['rows'][number][] = [];
-  const spreads = new Map<string, number>();
   let eventsPerResponse = 0;
   let responses = 0;
   for (let group = 0; group < 2; group++) {
@@ -360,7 +338,6 @@ export async function runItemsBench(options: { rounds?: number } = {}): Promise<
     );
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as GroupsResult;
     rows.push(...result.rows);
-    for (const [key, value] of result.spreads) spreads.set(key, value);
     eventsPerResponse = result.eventsPerResponse;
     responses = result.responses;
   }
@@ -374,7 +351,7 @@ export async function runItemsBench(options: { rounds?: number } = {}): Promise<
         r.operator,
         r.variant,
         fmt(r.nsPerEvent, 1),
-        `${fmt((spreads.get(`${r.operator}/${r.variant}`) ?? 0) * 100, 0)}%`,
+        `${fmt(r.spread * 100, 0)}%`,
         r.ratio === null ? 'baseline' : fmtRatio(r.ratio),
       ]),
     ),

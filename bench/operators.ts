@@ -17,7 +17,7 @@ import {
   handMatcher,
   handOfType,
 } from './handwritten';
-import { alternate, fmt, fmtRatio, median, pairedRatio, spread, table } from './stats';
+import { comparePerEvent, fmt, fmtRatio, table, timedRun } from './stats';
 
 export interface OperatorRow {
   operator: string;
@@ -55,21 +55,13 @@ async function measure(options: {
   const eventsPerRun = responses * events.length;
 
   // Every variant returns a checksum of what it emitted, and the checksums of a group must agree.
-  let sink = 0;
-  const timed = (body: () => number) => () => {
-    const start = process.hrtime.bigint();
-    const checksum = body();
-    const ns = Number(process.hrtime.bigint() - start);
-    sink ^= checksum;
-    return { ns, checksum };
-  };
   const rx = (
     build: (events$: ReturnType<typeof from<ResponseStreamEvent[]>>) => {
       subscribe(next: (value: unknown) => void): unknown;
     },
     weigh: (value: never) => number,
   ) =>
-    timed(() => {
+    timedRun(() => {
       let checksum = 0;
       for (let r = 0; r < responses; r++)
         build(from(events)).subscribe((v) => (checksum += weigh(v as never)));
@@ -82,7 +74,7 @@ async function measure(options: {
       variants: [
         {
           name: 'hand-written loop',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++)
               handOfType(events, 'response.output_text.delta', () => (checksum += 1));
@@ -110,7 +102,7 @@ async function measure(options: {
       variants: [
         {
           name: 'hand-written loop',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++)
               handFinalImages(events, (image) => (checksum += image.b64.length + image.outputIndex));
@@ -127,7 +119,7 @@ async function measure(options: {
         {
           // The loop before the "never silent" rules: what they cost a hand-written loop.
           name: 'hand-written loop without the announced-image check',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++)
               handFinalImagesWithoutAnnounceCheck(
@@ -169,7 +161,7 @@ async function measure(options: {
       variants: [
         {
           name: 'hand-written loop',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             for (let r = 0; r < responses; r++) handImageStates(events, (list) => (checksum += list.length));
             return checksum;
@@ -189,7 +181,7 @@ async function measure(options: {
       variants: [
         {
           name: 'for loop calling a function',
-          run: timed(() => {
+          run: timedRun(() => {
             let checksum = 0;
             const next = (event: ResponseStreamEvent) => (checksum += event.sequence_number & 1);
             for (let r = 0; r < responses; r++) for (let i = 0; i < events.length; i++) next(events[i]!);
@@ -216,27 +208,12 @@ async function measure(options: {
   const rows: OperatorRow[] = [];
   for (const [index, group] of groups.entries()) {
     if (options.only !== undefined && index !== options.only) continue;
-    const results = await alternate(group.variants, {
+    const compared = await comparePerEvent(group.operator, group.variants, eventsPerRun, {
       rounds: options.rounds ?? 25,
       warmup: options.warmup ?? 3,
-      group: group.operator,
     });
-    const checksums = new Set([...results.values()].map((runs) => runs[0]!.checksum));
-    if (checksums.size !== 1) throw new Error(`${group.operator}: variants disagree (${[...checksums]})`);
-    const baseline = results.get(group.variants[0]!.name)!.map((r) => r.ns);
-    for (const variant of group.variants) {
-      const runs = results.get(variant.name)!.map((r) => r.ns);
-      const ns = runs.map((n) => n / eventsPerRun);
-      rows.push({
-        operator: group.operator,
-        variant: variant.name,
-        nsPerEvent: median(ns),
-        spread: spread(ns),
-        ratio: variant === group.variants[0] ? null : pairedRatio(runs, baseline),
-      });
-    }
+    rows.push(...compared.map((row) => ({ operator: group.operator, ...row })));
   }
-  if (sink === 0.5) console.log(sink); // keep the checksums alive
   const responseShape = `${shape.images} interleaved images x ${shape.partials} partials + ${shape.textDeltas} text deltas = ${events.length} events per response, ${responses} responses (one subscription each)`;
   return { rows, eventsPerRun, responseShape };
 }

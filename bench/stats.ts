@@ -110,6 +110,91 @@ export async function alternate<T>(
   return results;
 }
 
+/** What a timed run of an in-memory comparison returns: its duration, and a checksum of what it produced. */
+export interface TimedRun {
+  readonly ns: number;
+  readonly checksum: number;
+}
+
+/** Times `body`, which returns a checksum of what it produced (variants of one comparison must agree). */
+export function timedRun(body: () => number): () => TimedRun {
+  return () => {
+    const start = process.hrtime.bigint();
+    const checksum = body();
+    return { ns: Number(process.hrtime.bigint() - start), checksum };
+  };
+}
+
+/** One variant of an in-memory comparison, per event. */
+export interface PerEventRow {
+  readonly variant: string;
+  readonly nsPerEvent: number;
+  readonly spread: number;
+  /** The median round ratio to the first variant (`null` for it). */
+  readonly ratio: number | null;
+}
+
+/**
+ * Runs the variants of one comparison alternately ({@link alternate}), checks that they produced the same
+ * (their checksums agree), and gives each its median time per event, spread and paired ratio to the first.
+ */
+export async function comparePerEvent(
+  group: string,
+  variants: readonly Variant<TimedRun>[],
+  eventsPerRun: number,
+  options: { rounds: number; warmup: number },
+): Promise<PerEventRow[]> {
+  const results = await alternate(variants, { ...options, group });
+  const checksums = new Set([...results.values()].map((runs) => runs[0]!.checksum));
+  if (checksums.size !== 1) throw new Error(`${group}: variants disagree (${[...checksums]})`);
+  const baseline = results.get(variants[0]!.name)!.map((r) => r.ns);
+  return variants.map((variant, index) => {
+    const runs = results.get(variant.name)!.map((r) => r.ns);
+    const ns = runs.map((n) => n / eventsPerRun);
+    return {
+      variant: variant.name,
+      nsPerEvent: median(ns),
+      spread: spread(ns),
+      ratio: index === 0 ? null : pairedRatio(runs, baseline),
+    };
+  });
+}
+
+/** A run of an end-to-end comparison: the wall time a user waits, and the CPU time of this process. */
+export interface WallAndCpu {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/** The 95% interval of the median round ratio, or `null` with too few rounds for one. */
+export function ratioIntervalOf(
+  values: readonly number[],
+  baselines: readonly number[],
+): readonly [number, number] | null {
+  return values.length >= 6 ? pairedRatioInterval(values, baselines) : null;
+}
+
+/** A variant's medians and paired ratios (with their intervals) of wall and CPU time, to the baseline's runs. */
+export function wallAndCpuRatios(runs: readonly WallAndCpu[], baseline: readonly WallAndCpu[]) {
+  const walls = runs.map((r) => r.wallMs);
+  const cpus = runs.map((r) => r.cpuMs);
+  const baseWall = baseline.map((r) => r.wallMs);
+  const baseCpu = baseline.map((r) => r.cpuMs);
+  return {
+    wallMs: median(walls),
+    cpuMs: median(cpus),
+    wallRatio: pairedRatio(walls, baseWall),
+    cpuRatio: pairedRatio(cpus, baseCpu),
+    wallRatioInterval: ratioIntervalOf(walls, baseWall),
+    cpuRatioInterval: ratioIntervalOf(cpus, baseCpu),
+  };
+}
+
+/** A ratio with its interval, as the tables show it: `1.04x (0.98–1.10)`. */
+export function fmtRatioWithInterval(ratio: number, interval: readonly [number, number] | null): string {
+  return `${fmtRatio(ratio)} (${interval ? `${interval[0].toFixed(3)}–${interval[1].toFixed(3)}` : 'too few rounds'})`;
+}
+
 /** Formats a number with a fixed number of significant decimals and thousands separators. */
 export function fmt(value: number, decimals = 1): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
