@@ -20,7 +20,7 @@ import {
   RESPONSE_FAILED,
   STREAM_ERROR,
 } from './eventKind';
-import { failureOf, forFinishedItems } from './events';
+import { failureOf, forFinishedItems, itemKeyOf } from './events';
 import { KeysByIndex } from './KeysByIndex';
 import { MAX_ITEMS_PER_RESPONSE } from './limits';
 import { OperatorObserver } from './operate';
@@ -38,7 +38,7 @@ export interface CallFormat<Item extends CallItem> {
   readonly deltaKind: EventKind;
   /** The kind of the call's final text (`...arguments.done`). */
   readonly doneKind: EventKind;
-  /** The final text on a `doneType` event. */
+  /** The final text on a `doneKind` event. */
   textOfEvent(event: ResponseStreamEvent): string;
   /** The text on an item. */
   textOfItem(item: Item): string;
@@ -105,7 +105,6 @@ export class CallPairer<Item extends CallItem> {
 
   /** Feeds one event; `kind` is its kind, when the caller has read it already (see `eventKind`). */
   push(event: ResponseStreamEvent, kind: EventKind = eventKind(event.type)): void {
-    if (kind === OTHER) return;
     if (kind === this.format.deltaKind || kind === this.format.doneKind) {
       const { item_id: key, output_index: outputIndex } = event as { item_id: string; output_index: number };
       if (typeof key !== 'string') return;
@@ -123,20 +122,26 @@ export class CallPairer<Item extends CallItem> {
       const text = this.format.textOfEvent(event);
       pending.text = text;
       if (pending.announced)
-        this.report(key, this.format.withText(pending.announced, text), text, pending.outputIndex);
+        this.report(key, this.format.withText(pending.announced, text), text, pending.outputIndex, pending);
       return;
     }
     switch (kind) {
       case ITEM_ADDED: {
         const { item, output_index: outputIndex } = event as ResponseOutputItemAddedEvent;
         if (!this.isCall(item)) return;
-        const key = keyOf(item, outputIndex);
+        const key = itemKeyOf(item, outputIndex);
         const entry = this.calls?.get(key);
         if (entry === SETTLED) return;
         const pending = entry ?? this.startPending(key, outputIndex);
         pending.announced = item;
         if (pending.text !== null)
-          this.report(key, this.format.withText(item, pending.text), pending.text, pending.outputIndex);
+          this.report(
+            key,
+            this.format.withText(item, pending.text),
+            pending.text,
+            pending.outputIndex,
+            pending,
+          );
         return;
       }
       case ITEM_DONE:
@@ -199,7 +204,7 @@ export class CallPairer<Item extends CallItem> {
   }
 
   private finish(item: Item, outputIndex: number): void {
-    const key = keyOf(item, outputIndex);
+    const key = itemKeyOf(item, outputIndex);
     const entry = this.calls?.get(key);
     if (entry === SETTLED) return;
     // Cut short (its response is incomplete): never reported with partial text.
@@ -207,13 +212,19 @@ export class CallPairer<Item extends CallItem> {
       if (entry === undefined) this.startPending(key, outputIndex);
       return;
     }
-    this.report(key, item, this.format.textOfItem(item), outputIndex);
+    this.report(key, item, this.format.textOfItem(item), outputIndex, entry);
   }
 
-  private report(key: string, item: Item, text: string, outputIndex: number): void {
-    const entry = this.calls?.get(key);
-    if (entry === undefined) this.track();
-    else if (entry !== SETTLED) this.pendingCount--;
+  /** Reports a call and marks it settled; `pending` is its record, `undefined` for a call new to the map. */
+  private report(
+    key: string,
+    item: Item,
+    text: string,
+    outputIndex: number,
+    pending: PendingCall<Item> | undefined,
+  ): void {
+    if (pending === undefined) this.track();
+    else this.pendingCount--;
     this.callMap().set(key, SETTLED);
     this.onCall({ callId: item.call_id, name: item.name, text, itemId: item.id ?? '', outputIndex, item });
   }
@@ -255,8 +266,4 @@ export class CallsObserver<Item extends CallItem> extends OperatorObserver<Respo
   protected override end(): void {
     this.pairer.end();
   }
-}
-
-function keyOf(item: CallItem, outputIndex: number): string {
-  return typeof item.id === 'string' && item.id !== '' ? item.id : `#${outputIndex}`;
 }

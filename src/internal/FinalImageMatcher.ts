@@ -37,9 +37,7 @@ import {
 } from './eventKind';
 import { failureOf, isImageCall } from './events';
 import { imagesApiFinalImage, imagesApiImageId } from './imagesApi';
-
-/** More images than any response has: a stream past this is not a Responses stream, and state stays bounded. */
-export const MAX_IMAGES_PER_RESPONSE = 4096;
+import { MAX_ITEMS_PER_RESPONSE } from './limits';
 
 /** What the matcher reports; both callbacks may throw to end the stream. */
 export interface FinalImageSink {
@@ -128,7 +126,7 @@ export class FinalImageMatcher {
         const output = (event as ResponseCompletedEvent).response?.output ?? [];
         for (let index = 0; index < output.length; index++) {
           const item = output[index];
-          if (isImageCall(item) && this.images?.get(item.id) !== SETTLED) this.settle(item, index);
+          if (isImageCall(item)) this.settle(item, index);
         }
         this.end();
         return;
@@ -245,9 +243,9 @@ export class FinalImageMatcher {
   }
 
   private track(): void {
-    if (this.images !== null && this.images.size >= MAX_IMAGES_PER_RESPONSE) {
+    if (this.images !== null && this.images.size >= MAX_ITEMS_PER_RESPONSE) {
       throw new RxOpenAIError(
-        `More than ${MAX_IMAGES_PER_RESPONSE} images in one response: refusing to track more.`,
+        `More than ${MAX_ITEMS_PER_RESPONSE} images in one response: refusing to track more.`,
       );
     }
   }

@@ -14,7 +14,8 @@ import type {
 } from '../types';
 import { type EventKind, eventKind, IMAGE_PROGRESS, ITEM_ADDED, OTHER } from './eventKind';
 import { isImageCall } from './events';
-import { FinalImageMatcher, type FinalImageSink, MAX_IMAGES_PER_RESPONSE } from './FinalImageMatcher';
+import { FinalImageMatcher, type FinalImageSink } from './FinalImageMatcher';
+import { MAX_ITEMS_PER_RESPONSE } from './limits';
 import { PreviewGate } from './PreviewGate';
 
 /**
@@ -92,7 +93,7 @@ export class ImageStateTracker implements FinalImageSink {
   private update(itemId: string, outputIndex: number, patch: Partial<ImageState>): void {
     const previous = this.states.get(itemId);
     if (previous?.final || previous?.status === 'failed') return;
-    if (!previous && this.states.size >= MAX_IMAGES_PER_RESPONSE) return;
+    if (!previous && this.states.size >= MAX_ITEMS_PER_RESPONSE) return;
     const next: ImageState = previous
       ? { ...previous, ...patch }
       : { itemId, outputIndex, status: 'in_progress', partials: 0, b64: null, final: null, ...patch };

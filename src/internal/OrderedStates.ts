@@ -53,7 +53,11 @@ function replaceEntry<S>(list: readonly S[], previous: S, next: S): S[] {
   return copy;
 }
 
-function insertByOutputIndex<S extends { readonly outputIndex: number }>(list: readonly S[], state: S): S[] {
+/** A copy of `list` (ordered by `outputIndex`) with `state` inserted at its place, after equal indexes. */
+export function insertByOutputIndex<S extends { readonly outputIndex: number }>(
+  list: readonly S[],
+  state: S,
+): S[] {
   let at = list.length;
   while (at > 0 && (list[at - 1] as S).outputIndex > state.outputIndex) at--;
   return [...list.slice(0, at), state, ...list.slice(at)];

@@ -24,8 +24,8 @@ import {
   RESPONSE_COMPLETED,
 } from './eventKind';
 import { isImageCall } from './events';
-import { MAX_IMAGES_PER_RESPONSE } from './FinalImageMatcher';
 import { imagesApiImageId, imagesApiPartialImage } from './imagesApi';
+import { MAX_ITEMS_PER_RESPONSE } from './limits';
 
 /** The mark of an image that is final: no preview of it may pass any more. */
 const FINAL = Number.POSITIVE_INFINITY;
@@ -111,7 +111,7 @@ export class PreviewGate {
 
   /** Stores `value` for the image; `false` when a new image would pass the bound (its previews are dropped). */
   private record(itemId: string, value: number, previous: number | undefined): boolean {
-    if (previous === undefined && this.highest.size >= MAX_IMAGES_PER_RESPONSE) return false;
+    if (previous === undefined && this.highest.size >= MAX_ITEMS_PER_RESPONSE) return false;
     this.highest.set(itemId, value);
     return true;
   }

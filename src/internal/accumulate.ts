@@ -1,6 +1,7 @@
 // Internal: not part of the public API, not importable from the package.
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import type { Response, ResponseStreamEvent } from '../types';
+import { MAX_ITEMS_PER_RESPONSE } from './limits';
 
 /** Lifecycle events: they carry the whole `Response`, so a snapshot can start from any of them. */
 const LIFECYCLE = new Set([
@@ -14,9 +15,6 @@ const LIFECYCLE = new Set([
 
 /** The prefix of the SDK accumulator's error for an event type it does not know (same in SDK 6 and 7). */
 const UNKNOWN_EVENT = 'Unhandled response stream event';
-
-/** More output items than a response has: past it, indexes are passed to the SDK as they come. */
-const MAX_OUTPUT_POSITIONS = 4096;
 
 /**
  * Feeds events to the SDK's own `accumulateResponse`, keeping the snapshot it returns. Differences from
@@ -61,11 +59,6 @@ export class ResponseAccumulator {
     }
   }
 
-  /** Where the item of wire `output_index` stands in the snapshot's `output` (the same index, unless one was skipped). */
-  positionOf(outputIndex: number): number {
-    return this.positions.get(outputIndex) ?? outputIndex;
-  }
-
   /** Forgets the snapshot. */
   clear(): void {
     this.current = undefined;
@@ -81,7 +74,8 @@ export class ResponseAccumulator {
     let position = this.positions.get(wire);
     if (position === undefined && event.type === 'response.output_item.added') {
       position = snapshot.output.length;
-      if (position !== wire && this.positions.size < MAX_OUTPUT_POSITIONS) this.positions.set(wire, position);
+      if (position !== wire && this.positions.size < MAX_ITEMS_PER_RESPONSE)
+        this.positions.set(wire, position);
     }
     return position === undefined || position === wire
       ? event

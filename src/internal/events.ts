@@ -67,3 +67,8 @@ export function forFinishedItems(
   for (let index = 0; index < output.length; index++) visit(output[index] as ResponseOutputItem, index);
   return true;
 }
+
+/** The key of an output item in a response: its id, or `#<output index>` for an item without one. */
+export function itemKeyOf(item: { id?: string | null }, outputIndex: number): string {
+  return typeof item.id === 'string' && item.id !== '' ? item.id : `#${outputIndex}`;
+}

@@ -32,11 +32,6 @@ export function imagesApiImageId(event: ImagesApiStreamEvent): string {
   return `img_${createdAt.toString(36)}${(hash >>> 0).toString(36).padStart(7, '0')}_0`;
 }
 
-/** Whether an event is an Images API completion event (the final image of its stream). */
-export function isImagesApiCompleted(event: { type: string }): event is ImagesApiCompletedEvent {
-  return event.type === 'image_generation.completed' || event.type === 'image_edit.completed';
-}
-
 /**
  * The final image of an Images API completion event, with the fields a Responses image has: its `item` is
  * the image as an `image_generation_call` item (the shape the Responses API gives it).

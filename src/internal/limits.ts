@@ -5,3 +5,6 @@
  * Responses stream, and every operator's state stays bounded. Counted per response.
  */
 export const MAX_ITEMS_PER_RESPONSE = 4096;
+
+/** More parts (text parts, summary parts, annotations) than an item has: each item's state stays bounded. */
+export const MAX_PARTS_PER_ITEM = 4096;

@@ -33,7 +33,6 @@ export interface Citation {
   readonly text: string | null;
 }
 
-const MAX_PARTS_PER_RESPONSE = MAX_ITEMS_PER_RESPONSE;
 /** More annotations than a response has: the set of those seen stays bounded. */
 const MAX_ANNOTATIONS_PER_RESPONSE = 65_536;
 
@@ -81,9 +80,9 @@ export function citations(): OperatorFunction<ResponseStreamEvent, Citation> {
     const seen = new Set<string>();
 
     const setText = (key: string, text: string) => {
-      if (!texts.has(key) && texts.size >= MAX_PARTS_PER_RESPONSE) {
+      if (!texts.has(key) && texts.size >= MAX_ITEMS_PER_RESPONSE) {
         throw new RxOpenAIError(
-          `More than ${MAX_PARTS_PER_RESPONSE} text parts in one response: refusing to track more.`,
+          `More than ${MAX_ITEMS_PER_RESPONSE} text parts in one response: refusing to track more.`,
         );
       }
       texts.set(key, text);

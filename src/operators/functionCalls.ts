@@ -115,8 +115,6 @@ export type FunctionCallOf<
         }[keyof Schemas & string])
   | (Invalid extends 'emit' ? InvalidFunctionCall : never);
 
-/** More calls than a response has, and more calls waiting for an asynchronous validator than anyone needs. */
-
 /**
  * Emits each finished function call with its call id, name, arguments and parsed arguments.
  *

@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { eventKind, OTHER } from '../internal/eventKind';
-import { MAX_IMAGES_PER_RESPONSE } from '../internal/FinalImageMatcher';
 import { ImageStateTracker } from '../internal/ImageStateTracker';
+import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
 import { OrderedStates } from '../internal/OrderedStates';
 import { OperatorObserver } from '../internal/operate';
 import { ResponseBoundary } from '../internal/ResponseBoundary';
@@ -69,7 +69,7 @@ export function imageStates<E extends ImageStreamEvent = ResponseStreamEvent>():
  */
 class ImageStatesObserver extends OperatorObserver<ImageStreamEvent> {
   private readonly boundary = new ResponseBoundary();
-  private readonly list = new OrderedStates<ImageState>(MAX_IMAGES_PER_RESPONSE);
+  private readonly list = new OrderedStates<ImageState>(MAX_ITEMS_PER_RESPONSE);
   private readonly images = new ImageStateTracker(
     (state) => this.list.set(state.itemId, state),
     this.boundary,

@@ -11,8 +11,9 @@ import type {
 } from 'openai/resources/responses/responses';
 import type { OperatorFunction } from 'rxjs';
 import { MissingOutputItemError } from '../errors';
+import { itemKeyOf } from '../internal/events';
 import { ImageStateTracker } from '../internal/ImageStateTracker';
-import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
+import { MAX_ITEMS_PER_RESPONSE, MAX_PARTS_PER_ITEM } from '../internal/limits';
 import { OrderedStates } from '../internal/OrderedStates';
 import { operatePerResponse } from '../internal/operate';
 import type { ImageState, ResponseStreamEvent } from '../types';
@@ -177,7 +178,7 @@ export function itemStates(): OperatorFunction<ResponseStreamEvent, readonly Ite
     /** Shows an item as the API sent it (added or done): its fields from the item itself. */
     const showItem = (item: ResponseOutputItem, outputIndex: number, finished: boolean) => {
       if (item.type === 'image_generation_call') return;
-      const itemId = keyOf(item, outputIndex);
+      const itemId = itemKeyOf(item, outputIndex);
       if (finished) {
         if (done.has(itemId)) return;
         done.add(itemId);
@@ -237,7 +238,7 @@ export function itemStates(): OperatorFunction<ResponseStreamEvent, readonly Ite
             const output = event.response?.output ?? [];
             for (let index = 0; index < output.length; index++) {
               const item = output[index] as ResponseOutputItem;
-              showItem(item, announced.get(keyOf(item, index))?.outputIndex ?? index, true);
+              showItem(item, announced.get(itemKeyOf(item, index))?.outputIndex ?? index, true);
             }
             checkFinished();
             break;
@@ -319,9 +320,6 @@ export function itemStates(): OperatorFunction<ResponseStreamEvent, readonly Ite
   });
 }
 
-/** More parts (text parts, summary parts, annotations) than an item has: each item's state stays bounded. */
-const MAX_PARTS_PER_ITEM = 4096;
-
 /** The status a progress event of a tool call reports. */
 const PROGRESS: Readonly<Record<string, string>> = {
   'response.web_search_call.in_progress': 'in_progress',
@@ -363,10 +361,6 @@ function withDraft(state: ItemState, draft: Draft): ItemState {
     default:
       return state;
   }
-}
-
-function keyOf(item: { id?: string | null }, outputIndex: number): string {
-  return typeof item.id === 'string' && item.id !== '' ? item.id : `#${outputIndex}`;
 }
 
 /** The state of a (non-image) item, with the fields of its type. */

@@ -1,7 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import { RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
-import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
+import { MAX_ITEMS_PER_RESPONSE, MAX_PARTS_PER_ITEM } from '../internal/limits';
+import { insertByOutputIndex } from '../internal/OrderedStates';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
@@ -19,9 +20,6 @@ export interface OutputText {
   /** That message's text so far (its `output_text` parts joined). */
   readonly messageText: string;
 }
-
-/** More text parts than a message has: the parts array stays small and dense. */
-const MAX_PARTS_PER_MESSAGE = 4096;
 
 interface MessageText {
   readonly itemId: string;
@@ -82,17 +80,13 @@ export function outputText(): OperatorFunction<ResponseStreamEvent, OutputText> 
       }
       message = { itemId, outputIndex, parts: [] };
       byId.set(itemId, message);
-      let at = ordered.length;
-      while (at > 0 && (ordered[at - 1] as MessageText).outputIndex > outputIndex) at--;
-      ordered = [...ordered.slice(0, at), message, ...ordered.slice(at)];
+      ordered = insertByOutputIndex(ordered, message);
       return message;
     };
 
     const checkPart = (index: number) => {
-      if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_PARTS_PER_MESSAGE) {
-        throw new RxOpenAIError(
-          `Text part index ${index} is out of range (0 to ${MAX_PARTS_PER_MESSAGE - 1}).`,
-        );
+      if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_PARTS_PER_ITEM) {
+        throw new RxOpenAIError(`Text part index ${index} is out of range (0 to ${MAX_PARTS_PER_ITEM - 1}).`);
       }
     };
 

@@ -2,7 +2,8 @@ import type { ResponseOutputItem, ResponseReasoningItem } from 'openai/resources
 import type { OperatorFunction, Subscriber } from 'rxjs';
 import { RxOpenAIError } from '../errors';
 import { failureOf, forFinishedItems } from '../internal/events';
-import { MAX_ITEMS_PER_RESPONSE } from '../internal/limits';
+import { MAX_ITEMS_PER_RESPONSE, MAX_PARTS_PER_ITEM } from '../internal/limits';
+import { insertByOutputIndex } from '../internal/OrderedStates';
 import { operatePerResponse } from '../internal/operate';
 import type { ResponseStreamEvent } from '../types';
 
@@ -32,8 +33,6 @@ export interface ReasoningSummary {
   readonly partText: string;
 }
 
-/** More parts than a reasoning item has: the parts array stays small and dense. */
-const MAX_PARTS_PER_ITEM = 4096;
 const SEPARATOR = '\n\n';
 
 interface ReasoningParts {
@@ -116,9 +115,7 @@ class ReasoningTexts {
     }
     item = { itemId, outputIndex, parts: [] };
     this.byId.set(itemId, item);
-    let at = this.ordered.length;
-    while (at > 0 && (this.ordered[at - 1] as ReasoningParts).outputIndex > outputIndex) at--;
-    this.ordered = [...this.ordered.slice(0, at), item, ...this.ordered.slice(at)];
+    this.ordered = insertByOutputIndex(this.ordered, item);
     return item;
   }
 }
