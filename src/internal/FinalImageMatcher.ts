@@ -36,7 +36,7 @@ import {
   STREAM_ERROR,
 } from './eventKind';
 import { failureOf, isImageCall } from './events';
-import { imagesApiFinalImage, imagesApiImageId } from './imagesApi';
+import { ImagesApiImageId, imagesApiFinalImage } from './imagesApi';
 import { MAX_ITEMS_PER_RESPONSE } from './limits';
 
 /** What the matcher reports; both callbacks may throw to end the stream. */
@@ -78,8 +78,8 @@ export class FinalImageMatcher {
   private images: Map<string, PendingImage | typeof SETTLED> | null = null;
   /** How many of {@link images} are pending: {@link end} looks only when some are. */
   private pendingCount = 0;
-  /** The id of the current Images API stream's image, once one of its events came. */
-  private imagesApiId: string | null = null;
+  /** The id of the current Images API stream's image. */
+  private readonly imagesApiId = new ImagesApiImageId();
 
   /**
    * @param sink Where final images and failures go.
@@ -136,11 +136,11 @@ export class FinalImageMatcher {
         throw failureOf(event as ResponseStreamEvent);
       case IMAGES_API_PARTIAL:
         // A preview announces the stream's image.
-        this.announce(this.imagesApiIdOf(event as ImagesApiStreamEvent), 0);
+        this.announce(this.imagesApiId.of(event as ImagesApiStreamEvent), 0);
         return;
       case IMAGES_API_COMPLETED: {
         // The completion event carries the stream's image.
-        const itemId = this.imagesApiIdOf(event as ImagesApiStreamEvent);
+        const itemId = this.imagesApiId.of(event as ImagesApiStreamEvent);
         const entry = this.images?.get(itemId);
         if (entry === SETTLED) return;
         this.markSettled(itemId, entry);
@@ -164,13 +164,7 @@ export class FinalImageMatcher {
   clear(): void {
     this.images = null;
     this.pendingCount = 0;
-    this.imagesApiId = null;
-  }
-
-  /** The current Images API stream's image id: derived from its first event. */
-  private imagesApiIdOf(event: ImagesApiStreamEvent): string {
-    this.imagesApiId ??= imagesApiImageId(event);
-    return this.imagesApiId;
+    this.imagesApiId.clear();
   }
 
   /** Records an image as pending, unless it is settled; returns its pending record, or `null` if settled. */

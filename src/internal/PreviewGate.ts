@@ -24,7 +24,7 @@ import {
   RESPONSE_COMPLETED,
 } from './eventKind';
 import { isImageCall } from './events';
-import { imagesApiImageId, imagesApiPartialImage } from './imagesApi';
+import { ImagesApiImageId, imagesApiPartialImage } from './imagesApi';
 import { MAX_ITEMS_PER_RESPONSE } from './limits';
 
 /** The mark of an image that is final: no preview of it may pass any more. */
@@ -43,8 +43,8 @@ const FINAL = Number.POSITIVE_INFINITY;
 export class PreviewGate {
   /** Per image: the highest preview index passed, or {@link FINAL}. */
   private readonly highest = new Map<string, number>();
-  /** The id of the current Images API stream's image, once one of its events came. */
-  private imagesApiId: string | null = null;
+  /** The id of the current Images API stream's image. */
+  private readonly imagesApiId = new ImagesApiImageId();
 
   /**
    * The preview `event` carries, or `null` (not a preview, a duplicate, an older one, or its image is final).
@@ -76,11 +76,11 @@ export class PreviewGate {
       case IMAGES_API_PARTIAL: {
         // The Images API: the stream's one image, the same rules.
         const partial = event as ImagesApiPartialImageEvent;
-        const itemId = this.imagesApiIdOf(partial);
+        const itemId = this.imagesApiId.of(partial);
         return this.pass(itemId, partial.partial_image_index) ? imagesApiPartialImage(partial, itemId) : null;
       }
       case IMAGES_API_COMPLETED:
-        this.finish(this.imagesApiIdOf(event as ImagesApiStreamEvent));
+        this.finish(this.imagesApiId.of(event as ImagesApiStreamEvent));
         return null;
       default:
         return null;
@@ -96,13 +96,7 @@ export class PreviewGate {
 
   clear(): void {
     this.highest.clear();
-    this.imagesApiId = null;
-  }
-
-  /** The current Images API stream's image id: derived from its first event. */
-  private imagesApiIdOf(event: ImagesApiStreamEvent): string {
-    this.imagesApiId ??= imagesApiImageId(event);
-    return this.imagesApiId;
+    this.imagesApiId.clear();
   }
 
   private finish(itemId: string): void {

@@ -1,17 +1,8 @@
 // Internal: not part of the public API, not importable from the package.
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import type { Response, ResponseStreamEvent } from '../types';
+import { carriesResponse, type EventKind, eventKind } from './eventKind';
 import { MAX_ITEMS_PER_RESPONSE } from './limits';
-
-/** Lifecycle events: they carry the whole `Response`, so a snapshot can start from any of them. */
-const LIFECYCLE = new Set([
-  'response.created',
-  'response.queued',
-  'response.in_progress',
-  'response.completed',
-  'response.failed',
-  'response.incomplete',
-]);
 
 /** The prefix of the SDK accumulator's error for an event type it does not know (same in SDK 6 and 7). */
 const UNKNOWN_EVENT = 'Unhandled response stream event';
@@ -37,10 +28,14 @@ export class ResponseAccumulator {
     return this.current;
   }
 
-  /** Applies one event; returns whether it was applied (`false`: an unknown type, skipped). Throws the SDK's error for an event it cannot apply. */
-  push(event: ResponseStreamEvent): boolean {
+  /**
+   * Applies one event; returns whether it was applied (`false`: an unknown type, skipped). Throws the SDK's
+   * error for an event it cannot apply. `kind` is the event's kind, when the caller has read it already.
+   */
+  push(event: ResponseStreamEvent, kind: EventKind = eventKind(event.type)): boolean {
     let input = event;
-    if (LIFECYCLE.has(event.type)) {
+    // A lifecycle event carries the whole `Response`, so a snapshot can start from any of them.
+    if (carriesResponse(kind)) {
       // A lifecycle event carries the whole response, its output by position.
       this.positions.clear();
       if (this.current === undefined && event.type !== 'response.created') {

@@ -32,6 +32,22 @@ export function imagesApiImageId(event: ImagesApiStreamEvent): string {
   return `img_${createdAt.toString(36)}${(hash >>> 0).toString(36).padStart(7, '0')}_0`;
 }
 
+/** The id of the image of the Images API stream being read: derived from its first event, until cleared. */
+export class ImagesApiImageId {
+  private id: string | null = null;
+
+  /** The stream's image id (derived from `event` if it is the stream's first). */
+  of(event: ImagesApiStreamEvent): string {
+    this.id ??= imagesApiImageId(event);
+    return this.id;
+  }
+
+  /** Forgets it: the next event begins another stream. */
+  clear(): void {
+    this.id = null;
+  }
+}
+
 /**
  * The final image of an Images API completion event, with the fields a Responses image has: its `item` is
  * the image as an `image_generation_call` item (the shape the Responses API gives it).

@@ -1,6 +1,7 @@
 // Internal: not part of the public API, not importable from the package.
 import { Observable, type Observer, type OperatorFunction, type Subscriber, Subscription } from 'rxjs';
 import type { ResponseStreamEvent } from '../types';
+import { type EventKind, eventKind } from './eventKind';
 import { ResponseBoundary } from './ResponseBoundary';
 
 /**
@@ -120,6 +121,12 @@ export function operate<T, R>(
     });
 }
 
+/** The handlers of {@link operatePerResponse}: `next` also gets the event's kind (see `eventKind`). */
+export interface PerResponseHandlers<E> extends Omit<OperatorHandlers<E>, 'next'> {
+  next(this: void, event: E, kind: EventKind): void;
+  teardown?(): void;
+}
+
 /**
  * Builds a stateful operator over response events whose state belongs to one response: `init` runs at
  * subscription and again whenever a new response begins in the same subscription (see
@@ -132,18 +139,20 @@ export function operatePerResponse<R, E extends { type: string } = ResponseStrea
   init: (
     subscriber: Subscriber<R>,
     response: { readonly responseId: string | null },
-  ) => OperatorHandlers<E> & { teardown?(): void },
+  ) => PerResponseHandlers<E>,
 ): OperatorFunction<E, R> {
   return operate<E, R>((subscriber) => {
     const boundary = new ResponseBoundary();
     let current = init(subscriber, boundary);
     return {
       next(event) {
-        if (boundary.starts(event)) {
+        // The event's kind, read once for the boundary and the handlers.
+        const kind = eventKind(event.type);
+        if (boundary.starts(event, kind)) {
           current.teardown?.();
           current = init(subscriber, boundary);
         }
-        current.next(event);
+        current.next(event, kind);
       },
       complete: () => current.complete?.(),
       recover: (error) => (current.recover ? current.recover(error) : error),

@@ -48,13 +48,13 @@ export function finalResponse(): OperatorFunction<ResponseStreamEvent, Response>
     let lastSequenceNumber: number | null = null;
     let done = false;
     return {
-      next(event) {
+      next(event, kind) {
         count++;
         lastSequenceNumber = sequenceNumberOf(event) ?? lastSequenceNumber;
         const failure = failureOf(event);
         if (failure) throw failure;
         if (done || (accumulator.snapshot === undefined && !('response' in event))) return;
-        accumulator.push(event);
+        accumulator.push(event, kind);
         const snapshot = accumulator.snapshot;
         if (event.type === 'response.completed' && snapshot) {
           done = true;

@@ -224,9 +224,9 @@ export function itemStates(): OperatorFunction<ResponseStreamEvent, readonly Ite
     };
 
     return {
-      next(event) {
+      next(event, kind) {
         // Images, and the typed errors of a failed response (and a missing image at `response.completed`).
-        images.push(event);
+        images.push(event, kind);
         switch (event.type) {
           case 'response.output_item.added':
             showItem(event.item, event.output_index, false);

@@ -46,8 +46,8 @@ export function partialImages<E extends ImageStreamEvent = ResponseStreamEvent>(
   return operatePerResponse<PartialImage<E>, E>((subscriber) => {
     const gate = new PreviewGate();
     return {
-      next(event) {
-        const preview = gate.preview(event);
+      next(event, kind) {
+        const preview = gate.preview(event, kind);
         if (preview) subscriber.next(preview as PartialImage<E>);
       },
       teardown: () => gate.clear(),

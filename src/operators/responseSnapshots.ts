@@ -51,9 +51,9 @@ export function responseSnapshots(): OperatorFunction<ResponseStreamEvent, Respo
   return operatePerResponse<Response>((subscriber) => {
     const accumulator = new ResponseAccumulator();
     return {
-      next(event) {
+      next(event, kind) {
         if (accumulator.snapshot === undefined && !('response' in event)) return;
-        if (!accumulator.push(event)) return;
+        if (!accumulator.push(event, kind)) return;
         const snapshot = accumulator.snapshot;
         if (snapshot) subscriber.next(copyResponse(snapshot));
       },
