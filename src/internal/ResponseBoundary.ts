@@ -8,6 +8,7 @@ import {
   RESPONSE_COMPLETED,
   RESPONSE_CREATED,
 } from './eventKind';
+import { carriedResponseOf } from './events';
 
 /** No Images API stream is being read. */
 const NO_STREAM = 0;
@@ -57,7 +58,7 @@ export class ResponseBoundary {
         ? this.startsImagesApiStream(event, kind === IMAGES_API_COMPLETED)
         : false;
     }
-    const id = responseIdOf(event);
+    const id = carriedResponseOf(event)?.id ?? null;
     const fresh =
       this.images !== NO_STREAM ||
       (this.id !== null && ((id !== null && id !== this.id) || (kind === RESPONSE_CREATED && this.ended)));
@@ -89,9 +90,4 @@ export class ResponseBoundary {
     this.images = completed ? DONE_STREAM : OPEN_STREAM;
     return fresh;
   }
-}
-
-function responseIdOf(event: object): string | null {
-  const response = (event as { response?: { id?: unknown } | null }).response;
-  return response && typeof response.id === 'string' ? response.id : null;
 }

@@ -2,7 +2,7 @@
 import { APIUserAbortError } from 'openai/core/error';
 import { type MonoTypeOperatorFunction, Observable, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { CancelOnUnsubscribeOptions, ResponseStreamEvent, ResponsesClient } from '../types';
-import { isTerminalEvent } from './events';
+import { carriedResponseOf, isTerminalEvent } from './events';
 import { OperatorObserver } from './operate';
 
 /**
@@ -133,14 +133,13 @@ class CancelObserver extends OperatorObserver<ResponseStreamEvent> {
 
   next(event: ResponseStreamEvent): void {
     if (this.closed) return;
-    const response = (event as { response?: { id?: unknown; background?: unknown } | null }).response;
-    if (response && typeof response.id === 'string') {
+    const response = carriedResponseOf(event);
+    if (response) {
       if (response.id !== this.responseId) {
         this.responseId = response.id;
         this.over = false;
       }
-      if (response.background === true) this.background = true;
-      else if (response.background === false) this.background = false;
+      if (response.background !== null) this.background = response.background;
     }
     if (isTerminalEvent(event)) this.over = true;
     this.destination.next(event);

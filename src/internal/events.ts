@@ -72,3 +72,19 @@ export function forFinishedItems(
 export function itemKeyOf(item: { id?: string | null }, outputIndex: number): string {
   return typeof item.id === 'string' && item.id !== '' ? item.id : `#${outputIndex}`;
 }
+
+/** What an event that carries a response (`response.created`...) says of it: its id, and whether it runs in the background (`null`: not said). */
+export interface CarriedResponse {
+  readonly id: string;
+  readonly background: boolean | null;
+}
+
+/** The response an event carries, or `null` for an event without one (or without an id). */
+export function carriedResponseOf(event: object): CarriedResponse | null {
+  const response = (event as { response?: { id?: unknown; background?: unknown } | null }).response;
+  if (!response || typeof response.id !== 'string') return null;
+  return {
+    id: response.id,
+    background: typeof response.background === 'boolean' ? response.background : null,
+  };
+}

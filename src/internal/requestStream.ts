@@ -1,12 +1,10 @@
 // Internal: not part of the public API, not importable from the package.
 import { from, type InteropObservable, Observable, observable as observableSymbol, tap } from 'rxjs';
 import { UnsupportedImageCountError } from '../errors';
-import { fromEventStream } from '../sources/fromResponseStream';
+import { fromEventStream, guardEvents } from '../sources/fromResponseStream';
 import type { ImagesApiStreamEvent, StreamRequestOptions } from '../types';
 import { isImagesApiTerminalEvent, isTerminalEvent, type TerminalEventRule } from './events';
 import { failOnCallerAbort } from './failOnCallerAbort';
-import { idleTimeout, idleTimeoutMs } from './idleTimeout';
-import { requireTerminalEvent } from './requireTerminalEvent';
 
 /** What a request for a stream resolves to: the SDK's `Stream` (or any async iterable of events). */
 type EventStream<E> = AsyncIterable<E> & { controller?: AbortController };
@@ -27,7 +25,6 @@ export function requestStream<E extends { type: string }>(
   isTerminal: TerminalEventRule = isTerminalEvent,
 ): Observable<E> {
   const { signal: callerSignal, idleTimeout: idleOption, ...sdkOptions } = options ?? {};
-  const idleMs = idleTimeoutMs(idleOption);
   const request = new Observable<E>((subscriber) => {
     const controller = new AbortController();
     // Abort only a request still running: one that ended on its own is left alone (and recorded as such).
@@ -49,8 +46,8 @@ export function requestStream<E extends { type: string }>(
       | undefined;
     if (typeof interop === 'function') {
       subscriber.add(
-        from(pending as unknown as InteropObservable<E>)
-          .pipe(requireTerminalEvent<E>(undefined, isTerminal), idleTimeout(idleMs), markEnded)
+        guardEvents(from(pending as unknown as InteropObservable<E>), undefined, isTerminal, idleOption)
+          .pipe(markEnded)
           .subscribe(subscriber),
       );
       return;
@@ -63,7 +60,9 @@ export function requestStream<E extends { type: string }>(
           return;
         }
         subscriber.add(
-          fromEventStream(stream, { idleTimeout: idleMs }, isTerminal).pipe(markEnded).subscribe(subscriber),
+          fromEventStream(stream, { idleTimeout: idleOption }, isTerminal)
+            .pipe(markEnded)
+            .subscribe(subscriber),
         );
       },
       (error: unknown) => {

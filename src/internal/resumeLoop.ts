@@ -15,6 +15,14 @@ import { unsubscribeDetached } from './cancelResponse';
 import { isTerminalEvent, sequenceNumberOf } from './events';
 import { ResponseBoundary } from './ResponseBoundary';
 
+/**
+ * The SSE comment, inside an event's frame, that tells the browser which event this one follows when the relay
+ * did not relay the ones in between (an `events` allowlist): `: after <sequence number>`. Written by the relay
+ * with `cursor` (`sseFrames`), read by `fromServerSentEvents`, so that it can tell such a jump from events lost
+ * on the way (`SequenceGapError`).
+ */
+export const AFTER_COMMENT = ': after ';
+
 /** How many reconnections in a row may bring nothing new (the default of `retries`). */
 export const DEFAULT_RESUME_RETRIES = 5;
 

@@ -44,7 +44,7 @@ export class CursorError extends RequestBodyError {
 /** The version prefix of the cursors this library signs. */
 export const CURSOR_VERSION = 'v1';
 /** The longest cursor accepted, in characters (a response id of a few hundred characters fits). */
-const MAX_CURSOR_CHARS = 1024;
+export const MAX_CURSOR_CHARS = 1024;
 /** The most secrets accepted in a rotation list (each one is tried on a cursor that does not verify). */
 const MAX_SECRETS = 8;
 /** The shortest secret accepted, in UTF-8 bytes: 256 bits of a random key. */

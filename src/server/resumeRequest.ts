@@ -2,7 +2,7 @@ import { APIError } from 'openai/core/error';
 import type { Observable } from 'rxjs';
 import { resumeResponse } from '../sources/resumeResponse';
 import type { ResponseStreamEvent, ResponseStreamOptions, ResumableResponsesClient } from '../types';
-import { CursorError, type CursorOptions, verifyCursor } from './cursor';
+import { CursorError, type CursorOptions, MAX_CURSOR_CHARS, verifyCursor } from './cursor';
 import type { IncomingMessageLike } from './readJsonBody';
 import { markResumed } from './resumedResponse';
 import { type SafeError, toSafeError } from './safeError';
@@ -26,9 +26,6 @@ export interface FromRequestOptions extends CursorSourceOptions {
   /** The SDK's request options of the call to the API (`timeout`, `headers`...), and `idleTimeout`. */
   readonly requestOptions?: ResponseStreamOptions;
 }
-
-/** The longest cursor read from a request before it is refused as malformed. */
-const MAX_CURSOR_CHARS = 1024;
 
 /**
  * The cursor a request carries, unverified, or `null`: the `Last-Event-ID` header (what `EventSource` sends on
@@ -55,7 +52,7 @@ export function cursorOf(request: RelayRequest, options: CursorSourceOptions = {
   const fetchStyle = isFetchRequest(request);
   const header = fetchStyle ? request.headers.get('last-event-id') : first(request.headers['last-event-id']);
   if (header) return header.trim();
-  const url = fetchStyle ? request.url : request.url;
+  const url = request.url;
   if (url) {
     const query = new URL(url, 'http://relay.invalid').searchParams.get('cursor');
     if (query) return query;

@@ -2,10 +2,10 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerAction } from 'rxjs';
 import { ResponseFailedError, ResponseStreamError, SequenceGapError } from '../errors';
 import { detached } from '../internal/cancelResponse';
-import { isAnyTerminalEvent } from '../internal/events';
+import { carriedResponseOf, isAnyTerminalEvent } from '../internal/events';
 import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
 import { operate } from '../internal/operate';
-import { isResumableFailure } from '../internal/resumeLoop';
+import { AFTER_COMMENT, isResumableFailure } from '../internal/resumeLoop';
 import type { ImageStreamEvent, ResponseStreamEvent } from '../types';
 import { type CursorSigner, cursorSecrets, cursorSigner } from './cursor';
 import { resumedResponseOf } from './resumedResponse';
@@ -19,13 +19,6 @@ import {
 
 /** The SSE comment sent when the stream has been quiet for `heartbeatMs`. */
 export const KEEPALIVE_FRAME = ': keepalive\n\n';
-
-/**
- * The SSE comment, inside an event's frame, that tells the browser which event this one follows when the relay
- * did not relay the ones in between (an `events` allowlist): `: after <sequence number>`. Only with `cursor`,
- * so that `fromServerSentEvents` can tell such a jump from events lost on the way (`SequenceGapError`).
- */
-export const AFTER_COMMENT = ': after ';
 
 /** A frame that gets a signed cursor (its SSE `id:`) before it is sent. */
 export interface UnsignedFrame {
@@ -109,8 +102,8 @@ export function sseFrames(
 
     /** With `cursor`: whether the event is a duplicate of the upstream's (dropped); throws on a gap. */
     const duplicate = (received: ResponseStreamEvent, sequenceNumber: unknown): boolean => {
-      const response = (received as { response?: { id?: unknown; background?: unknown } | null }).response;
-      if (response && typeof response.id === 'string' && response.id !== responseId) {
+      const response = carriedResponseOf(received);
+      if (response && response.id !== responseId) {
         responseId = response.id;
         background = response.background === true;
         upstream = relayedBefore = null;

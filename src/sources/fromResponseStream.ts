@@ -1,4 +1,4 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
 import { isTerminalEvent, type TerminalEventRule } from '../internal/events';
 import { failOnCallerAbort } from '../internal/failOnCallerAbort';
 import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
@@ -73,17 +73,39 @@ export function fromResponseStream(
 
 /**
  * Internal (not exported by the package): {@link fromResponseStream} for a stream of any API's events, with
- * that API's rule of which events end a stream (the Images API's sources pass theirs).
+ * that API's rule of which events end a stream (the Images API's sources pass theirs), and the scheduler of
+ * the idle timeout (`fromServerSentEvents` takes one, for marble tests).
  */
 export function fromEventStream<E extends { type: string }>(
   stream: AsyncIterable<E> & { controller?: AbortController },
   options: FromResponseStreamOptions,
   isTerminal: TerminalEventRule,
+  scheduler?: SchedulerLike,
 ): Observable<E> {
-  return iterate(stream).pipe(
-    requireTerminalEvent<E>(() => sdkAbortReason(stream), isTerminal),
-    idleTimeout(idleTimeoutMs(options.idleTimeout)),
-    failOnCallerAbort(options.signal),
+  return guardEvents(
+    iterate(stream),
+    () => sdkAbortReason(stream),
+    isTerminal,
+    options.idleTimeout,
+    scheduler,
+  ).pipe(failOnCallerAbort(options.signal));
+}
+
+/**
+ * Internal: the checks every source puts on its events: a stream that ends without a terminal event
+ * (`isTerminal`) errors with `TruncatedStreamError` (`endCause`: why it ended, when known), one silent for the
+ * idle timeout (the option's value) with `StreamIdleError`.
+ */
+export function guardEvents<E extends { type: string }>(
+  events$: Observable<E>,
+  endCause: (() => unknown) | undefined,
+  isTerminal: TerminalEventRule,
+  idleTimeoutOption: number | undefined,
+  scheduler?: SchedulerLike,
+): Observable<E> {
+  return events$.pipe(
+    requireTerminalEvent<E>(endCause, isTerminal),
+    idleTimeout(idleTimeoutMs(idleTimeoutOption), scheduler),
   );
 }
 

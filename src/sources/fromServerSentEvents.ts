@@ -2,9 +2,9 @@ import { _iterSSEMessages } from 'openai/core/streaming';
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { RelayHttpError, ResponseStreamError, ResumeNotPossibleError, RxOpenAIError } from '../errors';
 import { isDetaching } from '../internal/cancelResponse';
-import { isAnyTerminalEvent } from '../internal/events';
-import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
+import { carriedResponseOf, isAnyTerminalEvent } from '../internal/events';
 import {
+  AFTER_COMMENT,
   isResumableFailure,
   type ResumeBackoff,
   type ResumeHooks,
@@ -85,8 +85,6 @@ const MAX_ERROR_BODY_CHARS = 4096;
 const MAX_ERROR_BODY_BYTES = 4 * MAX_ERROR_BODY_CHARS;
 /** How long an HTTP error's body may take to arrive; then the error is raised with what was read. */
 const ERROR_BODY_DEADLINE_MS = 2000;
-/** The comment a relay with `cursor` writes in an event's frame when the events before it were not relayed. */
-const AFTER_COMMENT = ': after ';
 
 /** What the frame of the event being emitted said besides its data: its cursor and what it follows. */
 interface FrameInfo {
@@ -183,10 +181,10 @@ function relayedEvents(
     const hooks: ResumeHooks = {
       isResumable: resume ? isResumableFailure : () => false,
       inspect(event, state) {
-        const response = (event as { response?: { id?: unknown; background?: unknown } | null }).response;
-        if (response && typeof response.id === 'string') {
+        const response = carriedResponseOf(event);
+        if (response) {
           state.responseId = response.id;
-          if (typeof response.background === 'boolean') state.background = response.background;
+          if (response.background !== null) state.background = response.background;
         }
         if (frame.cursor !== null) state.cursor = frame.cursor;
       },
@@ -276,13 +274,13 @@ function connection(
             [Symbol.asyncIterator]: () => decoded,
             controller,
           };
-          const idleMs = idleTimeoutMs(options.idleTimeout);
           // Either API's stream: a response's terminal events end it, and so does an Images API image's.
-          const events$ = scheduler
-            ? fromEventStream(events, { idleTimeout: 0 }, isAnyTerminalEvent).pipe(
-                idleTimeout(idleMs, scheduler),
-              )
-            : fromEventStream(events, { idleTimeout: idleMs }, isAnyTerminalEvent);
+          const events$ = fromEventStream(
+            events,
+            { idleTimeout: options.idleTimeout },
+            isAnyTerminalEvent,
+            scheduler,
+          );
           subscriber.add(
             events$.subscribe({
               next: (event) => {
