@@ -179,17 +179,22 @@ export function itemStates(): OperatorFunction<ResponseStreamEvent, readonly Ite
     const showItem = (item: ResponseOutputItem, outputIndex: number, finished: boolean) => {
       if (item.type === 'image_generation_call') return;
       const itemId = itemKeyOf(item, outputIndex);
+      if (finished && done.has(itemId)) return;
+      if (!announced.has(itemId)) {
+        // Past the bound, a new item is neither shown (the list refuses it too) nor tracked.
+        if (announced.size >= MAX_ITEMS_PER_RESPONSE) return;
+        announced.set(itemId, { outputIndex, type: item.type });
+      }
+      const state = stateOf(item, itemId, outputIndex);
       if (finished) {
-        if (done.has(itemId)) return;
+        // A finished item is what the API sent: its drafts are over.
         done.add(itemId);
         drafts.delete(itemId);
-      } else if (!announced.has(itemId) && announced.size >= MAX_ITEMS_PER_RESPONSE) return;
-      if (!announced.has(itemId)) announced.set(itemId, { outputIndex, type: item.type });
+        list.set(itemId, state);
+        return;
+      }
       const draft = drafts.get(itemId);
-      list.set(
-        itemId,
-        draft ? withDraft(stateOf(item, itemId, outputIndex), draft) : stateOf(item, itemId, outputIndex),
-      );
+      list.set(itemId, draft ? withDraft(state, draft) : state);
     };
 
     /** Adds streamed text to part `index` (`alt`: the second text of reasoning), or replaces it (`final`). */
