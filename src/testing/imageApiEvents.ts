@@ -20,7 +20,17 @@ import type {
 } from '../types';
 import { serve } from './fakeResponsesClient';
 import { SAMPLE_PNGS } from './samplePngs';
-import { type ImageGenerationEventsOptions, imageGenerationScenario, type ScenarioImage } from './scenarios';
+import {
+  clampPartials,
+  type ImageGenerationEventsOptions,
+  imageGenerationScenario,
+  type ScenarioImage,
+} from './scenarios';
+
+/** Internal: the categories of a moderation block, `['violence']` when none are asked (a new list each time). */
+export function moderationCategoriesOr(categories: readonly string[] | undefined): readonly string[] {
+  return categories ?? ['violence'];
+}
 
 /** Which Images API endpoint's events: `client.images.generate` (`image_generation.*`) or `client.images.edit` (`image_edit.*`). */
 export type ImagesApiKind = 'generation' | 'edit';
@@ -174,7 +184,7 @@ export function moderationMessage(categories: readonly string[]): string {
 export function imagesApiScenario(options: ImagesApiScenarioOptions = {}): ImagesApiScenario {
   const e = createImagesApiEventFactory(options);
   const b64 = options.image ?? SAMPLE_PNGS[0]!.b64;
-  const count = Math.max(0, Math.min(3, Math.floor(options.partials ?? 2)));
+  const count = clampPartials(options.partials);
   const partials = Array.from(
     { length: count },
     (_, p) => options.previews?.(p) ?? SAMPLE_PNGS[0]!.previewB64,
@@ -183,7 +193,7 @@ export function imagesApiScenario(options: ImagesApiScenarioOptions = {}): Image
   const end = options.end ?? 'completed';
   if (end === 'completed') events.push(e.completed(b64));
   else if (end === 'moderation') {
-    const categories = options.moderationCategories ?? ['violence'];
+    const categories = moderationCategoriesOr(options.moderationCategories);
     const details: ImageModerationDetails = { categories, moderation_stage: 'output' };
     events.push(
       e.error(moderationMessage(categories), 'moderation_blocked', {
@@ -227,7 +237,9 @@ export function moderatedImageGenerationEvents(
   const { moderationCategories, ...scenarioOptions } = options;
   const { events, images } = imageGenerationScenario({ ...scenarioOptions, order: 'completed-first' });
   const blocked = images[0]?.itemId;
-  return blocked === undefined ? events : blockImage(events, blocked, moderationCategories ?? ['violence']);
+  return blocked === undefined
+    ? events
+    : blockImage(events, blocked, moderationCategoriesOr(moderationCategories));
 }
 
 /**

@@ -10,7 +10,7 @@ import type {
 import type { McpCallItem } from '../operators/mcpCalls';
 import { createEventFactory, type EventFactory } from './events';
 import { SAMPLE_PNGS } from './samplePngs';
-import type { ScenarioImage } from './scenarios';
+import { runSteps, type ScenarioImage } from './scenarios';
 
 /**
  * How the final events of a function call (or custom tool call) are ordered, including the orders seen from
@@ -589,10 +589,11 @@ export function codeInterpreterScenario(
 
 // Helpers
 
+/** The scenario's event factory: the response id and first sequence number asked, else the factory's defaults. */
 function factoryFor(options: ItemScenarioBaseOptions): EventFactory {
   return createEventFactory({
-    responseId: options.responseId ?? 'resp_test',
-    startSequenceNumber: options.startSequenceNumber ?? 0,
+    responseId: options.responseId,
+    startSequenceNumber: options.startSequenceNumber,
   });
 }
 
@@ -632,7 +633,6 @@ function callSteps(
   }
 }
 
-/** Runs the steps one list after the other, or round-robin. */
 /** A response of calls: created, in progress, each call's steps (one after the other or interleaved), completed with every call. */
 function callsResponse(
   e: EventFactory,
@@ -642,23 +642,12 @@ function callsResponse(
   const events = [
     e.created(),
     e.inProgress(),
-    ...run(
+    ...runSteps(
       calls.map((call) => call.steps),
       interleave,
     ),
   ];
   events.push(e.completed({ output: calls.map((call) => call.final) }));
-  return events;
-}
-
-function run(lists: Array<Array<() => ResponseStreamEvent>>, interleave = false): ResponseStreamEvent[] {
-  const events: ResponseStreamEvent[] = [];
-  if (interleave) {
-    const longest = Math.max(0, ...lists.map((l) => l.length));
-    for (let i = 0; i < longest; i++) for (const list of lists) if (list[i]) events.push(list[i]!());
-  } else {
-    for (const list of lists) for (const step of list) events.push(step());
-  }
   return events;
 }
 

@@ -142,7 +142,7 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
     const done = e.imageCall({ id: itemId, result: image.b64, status: 'completed' });
     output.push(done);
     const list: Array<() => ResponseStreamEvent> = [
-      () => e.outputItemAdded(e.imageCall({ id: itemId, status: 'in_progress', result: null }), outputIndex),
+      () => e.outputItemAdded(e.imageCall({ id: itemId, status: 'in_progress' }), outputIndex),
       () => e.imageInProgress(itemId, outputIndex),
       () => e.imageGenerating(itemId, outputIndex),
       ...image.partials.map((b64, p) => () => e.imagePartial(itemId, outputIndex, p, b64)),
@@ -158,12 +158,7 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
     return list;
   });
 
-  if (options.interleave) {
-    const longest = Math.max(0, ...steps.map((s) => s.length));
-    for (let i = 0; i < longest; i++) for (const list of steps) if (list[i]) events.push(list[i]!());
-  } else {
-    for (const list of steps) for (const step of list) events.push(step());
-  }
+  events.push(...runSteps(steps, options.interleave));
 
   events.push(e.completed({ output, output_text: text ?? '' }));
   return { events, images, text };
@@ -171,6 +166,29 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
 
 /** How many scenarios this module has made: the next one's ids. */
 let scenarioCount = 0;
+
+/**
+ * Internal: runs each item's steps (functions, so that sequence numbers follow the order the events are sent in),
+ * one item after the other, or round-robin (`interleave`).
+ */
+export function runSteps(
+  lists: readonly (readonly (() => ResponseStreamEvent)[])[],
+  interleave = false,
+): ResponseStreamEvent[] {
+  const events: ResponseStreamEvent[] = [];
+  if (interleave) {
+    const longest = Math.max(0, ...lists.map((list) => list.length));
+    for (let i = 0; i < longest; i++) for (const list of lists) if (list[i]) events.push(list[i]!());
+  } else {
+    for (const list of lists) for (const step of list) events.push(step());
+  }
+  return events;
+}
+
+/** Internal: the number of previews per image the API allows (0 to 3), 2 by default. */
+export function clampPartials(partials: number | undefined): 0 | 1 | 2 | 3 {
+  return Math.max(0, Math.min(3, Math.floor(partials ?? 2))) as 0 | 1 | 2 | 3;
+}
 
 function previewFor(imageIndex: number): string {
   return (SAMPLE_PNGS[imageIndex % SAMPLE_PNGS.length] ?? SAMPLE_PNGS[0])!.previewB64;

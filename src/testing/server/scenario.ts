@@ -2,8 +2,19 @@
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { ImageBackground, ImageQuality, ImagesApiStreamEvent } from '../../types';
 import { createEventFactory } from '../events';
-import { blockImage, type ImagesApiKind, imagesApiScenario, moderationMessage } from '../imageApiEvents';
-import { type ImageEventOrder, imageGenerationScenario, type ScenarioImage } from '../scenarios';
+import {
+  blockImage,
+  type ImagesApiKind,
+  imagesApiScenario,
+  moderationCategoriesOr,
+  moderationMessage,
+} from '../imageApiEvents';
+import {
+  clampPartials,
+  type ImageEventOrder,
+  imageGenerationScenario,
+  type ScenarioImage,
+} from '../scenarios';
 import { MAX_IMAGE_SIDE, type MockImageSize, previewBlock, REALISTIC_IMAGE, SMALL_IMAGE } from './images';
 
 /** The body of an API error response: `{ error: { message, type, param, code } }`. */
@@ -153,7 +164,11 @@ export function buildResponse(
 
   let events = generated.events;
   if (blocked) {
-    events = blockImage(events, generated.images[0]!.itemId, scenario.moderation?.categories ?? ['violence']);
+    events = blockImage(
+      events,
+      generated.images[0]!.itemId,
+      moderationCategoriesOr(scenario.moderation?.categories),
+    );
   }
   const ending = scenario.failed ?? scenario.incomplete;
   if (ending) {
@@ -217,7 +232,10 @@ export function buildImagesApiStream(
       ? body.background
       : 'opaque') as ImageBackground,
     ...(blocked
-      ? { end: 'moderation' as const, moderationCategories: scenario.moderation?.categories ?? ['violence'] }
+      ? {
+          end: 'moderation' as const,
+          moderationCategories: moderationCategoriesOr(scenario.moderation?.categories),
+        }
       : {}),
   });
   const usage = {
@@ -235,7 +253,7 @@ export function buildImagesApiStream(
 /** The HTTP 400 error body of a request refused by moderation (`moderation.stage: 'input'`). */
 export function moderationRefusal(scenario: MockScenario): Partial<MockApiError> {
   return {
-    message: moderationMessage(scenario.moderation?.categories ?? ['violence']),
+    message: moderationMessage(moderationCategoriesOr(scenario.moderation?.categories)),
     type: 'image_generation_user_error',
     param: null,
     code: 'moderation_blocked',
@@ -279,10 +297,6 @@ export function apiErrorFor(status: number, overrides: Partial<MockApiError> = {
 export function clampCount(n: number | undefined, max: number, fallback: number): number {
   if (n === undefined || !Number.isFinite(n)) return Math.max(0, Math.min(max, fallback));
   return Math.max(0, Math.min(max, Math.floor(n)));
-}
-
-export function clampPartials(partials: number | undefined): 0 | 1 | 2 | 3 {
-  return Math.max(0, Math.min(3, Math.floor(partials ?? 2))) as 0 | 1 | 2 | 3;
 }
 
 function withResponseFields(event: ResponseStreamEvent, fields: Partial<Response>): ResponseStreamEvent {

@@ -31,10 +31,11 @@ export function toolTurnsScenario(
   const scenarios = turns.map((turn): MockScenario => (isEventList(turn) ? { events: turn } : turn));
   /** The call ids each turn makes. */
   const callsOf = scenarios.map((scenario) => callIdsIn(scenario.events ?? []));
+  /** Every call id of the conversation: an output for another is a stray. */
+  const known = new Set(callsOf.flat());
   return (request) => {
     const answered = outputCallIds(request.body);
     if (answered.length === 0) return scenarios[0] ?? {};
-    const known = new Set(callsOf.flat());
     const stray = answered.find((id) => !known.has(id));
     if (stray !== undefined)
       return refuse(`No tool call found for function call output with call_id ${stray}.`);
