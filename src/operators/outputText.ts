@@ -1,9 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import { RxOpenAIError } from '../errors';
 import { failureOf } from '../internal/events';
-import { MAX_ITEMS_PER_RESPONSE, MAX_PARTS_PER_ITEM } from '../internal/limits';
-import { insertByOutputIndex } from '../internal/OrderedStates';
 import { operatePerResponse } from '../internal/operate';
+import { type ItemParts, PartTexts } from '../internal/PartTexts';
 import type { ResponseStreamEvent } from '../types';
 
 /** The text of a response so far, overall and for the message that just changed. Emitted by `outputText()`. */
@@ -19,13 +17,6 @@ export interface OutputText {
   readonly outputIndex: number;
   /** That message's text so far (its `output_text` parts joined). */
   readonly messageText: string;
-}
-
-interface MessageText {
-  readonly itemId: string;
-  readonly outputIndex: number;
-  /** The text of each `output_text` part, by `content_index`. */
-  readonly parts: string[];
 }
 
 /**
@@ -65,34 +56,11 @@ interface MessageText {
  */
 export function outputText(): OperatorFunction<ResponseStreamEvent, OutputText> {
   return operatePerResponse<OutputText>((subscriber) => {
-    const byId = new Map<string, MessageText>();
-    /** The messages in output order. */
-    let ordered: MessageText[] = [];
-    let text = '';
+    const texts = new PartTexts({ separator: '', items: 'messages', part: 'Text' });
 
-    const messageOf = (itemId: string, outputIndex: number): MessageText => {
-      let message = byId.get(itemId);
-      if (message) return message;
-      if (byId.size >= MAX_ITEMS_PER_RESPONSE) {
-        throw new RxOpenAIError(
-          `More than ${MAX_ITEMS_PER_RESPONSE} messages in one response: refusing to track more.`,
-        );
-      }
-      message = { itemId, outputIndex, parts: [] };
-      byId.set(itemId, message);
-      ordered = insertByOutputIndex(ordered, message);
-      return message;
-    };
-
-    const checkPart = (index: number) => {
-      if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_PARTS_PER_ITEM) {
-        throw new RxOpenAIError(`Text part index ${index} is out of range (0 to ${MAX_PARTS_PER_ITEM - 1}).`);
-      }
-    };
-
-    const emit = (message: MessageText) =>
+    const emit = (message: ItemParts) =>
       subscriber.next({
-        text,
+        text: texts.text,
         itemId: message.itemId,
         outputIndex: message.outputIndex,
         messageText: message.parts.join(''),
@@ -103,25 +71,15 @@ export function outputText(): OperatorFunction<ResponseStreamEvent, OutputText> 
         switch (event.type) {
           case 'response.output_text.delta': {
             if (event.delta === '') return;
-            checkPart(event.content_index);
-            const message = messageOf(event.item_id, event.output_index);
-            const index = event.content_index;
-            const isLastPart = index >= message.parts.length - 1;
-            message.parts[index] = (message.parts[index] ?? '') + event.delta;
-            // Appending to the very end of the text is the common case: no need to join everything again.
-            text =
-              isLastPart && ordered[ordered.length - 1] === message
-                ? text + event.delta
-                : ordered.map((m) => m.parts.join('')).join('');
+            const message = texts.item(event.item_id, event.output_index, event.content_index);
+            texts.append(message, event.content_index, event.delta);
             emit(message);
             return;
           }
           case 'response.output_text.done': {
-            checkPart(event.content_index);
-            const message = messageOf(event.item_id, event.output_index);
+            const message = texts.item(event.item_id, event.output_index, event.content_index);
             if (message.parts[event.content_index] === event.text) return;
-            message.parts[event.content_index] = event.text;
-            text = ordered.map((m) => m.parts.join('')).join('');
+            texts.replace(message, event.content_index, event.text);
             emit(message);
             return;
           }
@@ -131,11 +89,7 @@ export function outputText(): OperatorFunction<ResponseStreamEvent, OutputText> 
           }
         }
       },
-      teardown: () => {
-        byId.clear();
-        ordered = [];
-        text = '';
-      },
+      teardown: () => texts.clear(),
     };
   });
 }

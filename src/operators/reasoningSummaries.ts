@@ -1,10 +1,8 @@
 import type { ResponseOutputItem, ResponseReasoningItem } from 'openai/resources/responses/responses';
 import type { OperatorFunction, Subscriber } from 'rxjs';
-import { RxOpenAIError } from '../errors';
 import { failureOf, forFinishedItems } from '../internal/events';
-import { MAX_ITEMS_PER_RESPONSE, MAX_PARTS_PER_ITEM } from '../internal/limits';
-import { insertByOutputIndex } from '../internal/OrderedStates';
 import { operatePerResponse } from '../internal/operate';
+import { type ItemParts, PartTexts } from '../internal/PartTexts';
 import type { ResponseStreamEvent } from '../types';
 
 /**
@@ -33,98 +31,49 @@ export interface ReasoningSummary {
   readonly partText: string;
 }
 
-const SEPARATOR = '\n\n';
-
-interface ReasoningParts {
-  readonly itemId: string;
-  readonly outputIndex: number;
-  /** The text of each part, by index. */
-  readonly parts: string[];
-}
-
-/** The text of one kind across a response's reasoning items. */
+/** The text of one kind across a response's reasoning items, each part emitted as it changes. */
 class ReasoningTexts {
-  private readonly byId = new Map<string, ReasoningParts>();
-  /** The items in output order. */
-  private ordered: ReasoningParts[] = [];
-  private text = '';
+  private readonly texts: PartTexts;
 
   constructor(
     private readonly kind: ReasoningTextKind,
     private readonly subscriber: Subscriber<ReasoningSummary>,
-  ) {}
+  ) {
+    this.texts = new PartTexts({ separator: '\n\n', items: 'reasoning items', part: 'Reasoning' });
+  }
 
   /** Makes sure the part exists (a part announced empty), without emitting. */
   touch(itemId: string, outputIndex: number, partIndex: number): void {
-    checkPart(partIndex);
-    this.itemOf(itemId, outputIndex);
+    this.texts.item(itemId, outputIndex, partIndex);
   }
 
   append(itemId: string, outputIndex: number, partIndex: number, delta: string): void {
     if (delta === '') return;
-    checkPart(partIndex);
-    const item = this.itemOf(itemId, outputIndex);
-    const previous = item.parts[partIndex] ?? '';
-    item.parts[partIndex] = previous + delta;
-    // Appending to the very end of the text is the common case: no need to join everything again.
-    const atEnd =
-      previous !== '' &&
-      partIndex === item.parts.length - 1 &&
-      this.ordered[this.ordered.length - 1] === item;
-    this.text = atEnd ? this.text + delta : this.join();
+    const item = this.texts.item(itemId, outputIndex, partIndex);
+    this.texts.append(item, partIndex, delta);
     this.emit(item, partIndex);
   }
 
   set(itemId: string, outputIndex: number, partIndex: number, text: string): void {
-    checkPart(partIndex);
-    const item = this.itemOf(itemId, outputIndex);
+    const item = this.texts.item(itemId, outputIndex, partIndex);
     if ((item.parts[partIndex] ?? '') === text) return;
-    item.parts[partIndex] = text;
-    this.text = this.join();
+    this.texts.replace(item, partIndex, text);
     this.emit(item, partIndex);
   }
 
   clear(): void {
-    this.byId.clear();
-    this.ordered = [];
-    this.text = '';
+    this.texts.clear();
   }
 
-  private emit(item: ReasoningParts, partIndex: number): void {
+  private emit(item: ItemParts, partIndex: number): void {
     this.subscriber.next({
       kind: this.kind,
-      text: this.text,
+      text: this.texts.text,
       itemId: item.itemId,
       outputIndex: item.outputIndex,
       partIndex,
       partText: item.parts[partIndex] ?? '',
     });
-  }
-
-  private join(): string {
-    return this.ordered.flatMap((item) => item.parts.filter((part) => part !== '')).join(SEPARATOR);
-  }
-
-  private itemOf(itemId: string, outputIndex: number): ReasoningParts {
-    let item = this.byId.get(itemId);
-    if (item) return item;
-    if (this.byId.size >= MAX_ITEMS_PER_RESPONSE) {
-      throw new RxOpenAIError(
-        `More than ${MAX_ITEMS_PER_RESPONSE} reasoning items in one response: refusing to track more.`,
-      );
-    }
-    item = { itemId, outputIndex, parts: [] };
-    this.byId.set(itemId, item);
-    this.ordered = insertByOutputIndex(this.ordered, item);
-    return item;
-  }
-}
-
-function checkPart(index: number): void {
-  if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_PARTS_PER_ITEM) {
-    throw new RxOpenAIError(
-      `Reasoning part index ${index} is out of range (0 to ${MAX_PARTS_PER_ITEM - 1}).`,
-    );
   }
 }
 

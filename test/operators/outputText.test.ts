@@ -109,6 +109,9 @@ describe('outputText', () => {
     ).rejects.toBeInstanceOf(ResponseIncompleteError);
     const absurd = { ...e.textDelta('m', 0, 'a'), content_index: 1e9 };
     await expect(lastValueFrom(from([absurd]).pipe(outputText()))).rejects.toBeInstanceOf(RxOpenAIError);
+    await expect(lastValueFrom(from([absurd]).pipe(outputText()))).rejects.toThrow(
+      'Text part index 1000000000 is out of range (0 to 4095).',
+    );
   });
 
   it('passes source errors through, completes on empty, and unsubscribes', () => {

@@ -109,6 +109,9 @@ describe('reasoningSummaries', () => {
     await expect(run([e.reasoningSummaryTextDelta('rs_1', 0, 1e9, 'x')])).rejects.toBeInstanceOf(
       RxOpenAIError,
     );
+    await expect(run([e.reasoningSummaryTextDelta('rs_1', 0, 1e9, 'x')])).rejects.toThrow(
+      'Reasoning part index 1000000000 is out of range (0 to 4095).',
+    );
     expect(await run([e.created(), e.unknown('response.reasoning_future'), e.completed()])).toEqual([]);
   });
 
