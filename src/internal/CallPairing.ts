@@ -38,12 +38,8 @@ export interface CallFormat<Item extends CallItem> {
   readonly deltaKind: EventKind;
   /** The kind of the call's final text (`...arguments.done`). */
   readonly doneKind: EventKind;
-  /** The final text on a `doneKind` event. */
-  textOfEvent(event: ResponseStreamEvent): string;
-  /** The text on an item. */
-  textOfItem(item: Item): string;
-  /** The item with its final text (and status `completed`, when it has a status). */
-  withText(item: Item, text: string): Item;
+  /** The field of the call's text, on its item and on its `doneKind` event. */
+  readonly textField: 'arguments' | 'input';
 }
 
 /** A call paired from its events. */
@@ -62,13 +58,7 @@ export const FUNCTION_CALL: CallFormat<ResponseFunctionToolCall> = {
   itemType: 'function_call',
   deltaKind: FUNCTION_ARGUMENTS_DELTA,
   doneKind: FUNCTION_ARGUMENTS_DONE,
-  textOfEvent: (event) => (event as { arguments: string }).arguments,
-  textOfItem: (item) => item.arguments,
-  withText: (item, text) => ({
-    ...item,
-    arguments: text,
-    ...('status' in item ? { status: 'completed' } : {}),
-  }),
+  textField: 'arguments',
 };
 
 /** A call whose parts have not all come: where it is, the announced item (call id, name), the final text. */
@@ -119,10 +109,10 @@ export class CallPairer<Item extends CallItem> {
       const entry = this.calls?.get(key);
       if (entry === SETTLED) return;
       const pending = entry ?? this.startPending(key, outputIndex);
-      const text = this.format.textOfEvent(event);
+      const text = this.textOf(event);
       pending.text = text;
       if (pending.announced)
-        this.report(key, this.format.withText(pending.announced, text), text, pending.outputIndex, pending);
+        this.report(key, this.withText(pending.announced, text), text, pending.outputIndex, pending);
       return;
     }
     switch (kind) {
@@ -135,13 +125,7 @@ export class CallPairer<Item extends CallItem> {
         const pending = entry ?? this.startPending(key, outputIndex);
         pending.announced = item;
         if (pending.text !== null)
-          this.report(
-            key,
-            this.format.withText(item, pending.text),
-            pending.text,
-            pending.outputIndex,
-            pending,
-          );
+          this.report(key, this.withText(item, pending.text), pending.text, pending.outputIndex, pending);
         return;
       }
       case ITEM_DONE:
@@ -174,6 +158,20 @@ export class CallPairer<Item extends CallItem> {
     this.calls = null;
     this.pendingCount = 0;
     this.known.clear();
+  }
+
+  /** The call's text on its `doneKind` event or its item. */
+  private textOf(holder: object): string {
+    return (holder as Record<string, string>)[this.format.textField]!;
+  }
+
+  /** The announced item with its final text (and status `completed`, when it has a status). */
+  private withText(item: Item, text: string): Item {
+    return {
+      ...item,
+      [this.format.textField]: text,
+      ...('status' in item ? { status: 'completed' } : {}),
+    } as Item;
   }
 
   private isCall(item: ResponseOutputItem | null | undefined): item is Item {
@@ -212,7 +210,7 @@ export class CallPairer<Item extends CallItem> {
       if (entry === undefined) this.startPending(key, outputIndex);
       return;
     }
-    this.report(key, item, this.format.textOfItem(item), outputIndex, entry);
+    this.report(key, item, this.textOf(item), outputIndex, entry);
   }
 
   /** Reports a call and marks it settled; `pending` is its record, `undefined` for a call new to the map. */

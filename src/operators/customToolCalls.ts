@@ -27,9 +27,7 @@ const CUSTOM_TOOL_CALL: CallFormat<ResponseCustomToolCall> = {
   itemType: 'custom_tool_call',
   deltaKind: CUSTOM_INPUT_DELTA,
   doneKind: CUSTOM_INPUT_DONE,
-  textOfEvent: (event) => (event as { input: string }).input,
-  textOfItem: (item) => item.input,
-  withText: (item, text) => ({ ...item, input: text, ...('status' in item ? { status: 'completed' } : {}) }),
+  textField: 'input',
 };
 
 /**
