@@ -70,17 +70,29 @@ export function cancelQuietly(
   responseId: string,
   onCancelError: CancelOnUnsubscribeOptions['onCancelError'],
 ): void {
+  callQuietly(
+    () => {
+      const responses = client.responses;
+      return typeof responses.cancel === 'function' ? responses.cancel(responseId) : undefined;
+    },
+    (error) => onCancelError?.(error, responseId),
+  );
+}
+
+/**
+ * Calls `call` and forgets it: what it throws or its promise rejects with goes to `onError` only, and what
+ * `onError` throws is dropped. Never throws: it runs in teardown.
+ */
+export function callQuietly(call: () => unknown, onError: (error: unknown) => void): void {
   const report = (error: unknown) => {
     try {
-      onCancelError?.(error, responseId);
+      onError(error);
     } catch {
       // A throwing error handler must not escape a teardown either.
     }
   };
   try {
-    const responses = client.responses;
-    if (typeof responses.cancel !== 'function') return;
-    Promise.resolve(responses.cancel(responseId)).then(undefined, report);
+    Promise.resolve(call()).then(undefined, report);
   } catch (error) {
     report(error);
   }

@@ -1,10 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { ImageStreamEvent, ResponseStreamEvent } from '../types';
-import {
-  DEFAULT_MAX_BUFFERED_BYTES,
-  DEFAULT_MAX_EVENT_BYTES,
-  type ServerSentEventsOptions,
-} from './serverSentEventsOptions';
+import { maxBufferedBytesOf, type ServerSentEventsOptions } from './serverSentEventsOptions';
 import { SERVER_SENT_EVENTS_HEADERS } from './serverSentEventsResponse';
 import { sseFrames } from './sseFrames';
 
@@ -67,8 +63,7 @@ export async function pipeServerSentEvents(
   options: ServerSentEventsOptions = {},
 ): Promise<void> {
   if (res.destroyed) return;
-  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const maxBuffered = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, maxEventBytes);
+  const maxBuffered = maxBufferedBytesOf(options);
   // The frames as text, written as they come (Node encodes them as it writes): no copy, no stream between.
   const frames$ = sseFrames(events$, options);
   if (!res.headersSent) {

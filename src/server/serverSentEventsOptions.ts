@@ -74,6 +74,14 @@ export interface ServerSentEventsOptions {
 export const DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024;
 /** The default of {@link ServerSentEventsOptions.maxBufferedBytes}. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** How far a client may fall behind: `maxBufferedBytes`, never below one event (`maxEventBytes`). */
+export function maxBufferedBytesOf(options: ServerSentEventsOptions): number {
+  return Math.max(
+    options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+  );
+}
+
 /** The default of {@link ServerSentEventsOptions.heartbeatMs}. */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 

@@ -1,10 +1,6 @@
 import { type Observable, Subject, type Subscription, takeUntil } from 'rxjs';
 import type { ImageStreamEvent, ResponseStreamEvent } from '../types';
-import {
-  DEFAULT_MAX_BUFFERED_BYTES,
-  DEFAULT_MAX_EVENT_BYTES,
-  type ServerSentEventsOptions,
-} from './serverSentEventsOptions';
+import { maxBufferedBytesOf, type ServerSentEventsOptions } from './serverSentEventsOptions';
 import { sseFrames } from './sseFrames';
 
 /**
@@ -68,8 +64,7 @@ export function toServerSentEvents(
   events$: Observable<ResponseStreamEvent> | Observable<ImageStreamEvent>,
   options: ServerSentEventsOptions = {},
 ): ReadableStream<Uint8Array> {
-  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const maxBufferedBytes = Math.max(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, maxEventBytes);
+  const maxBufferedBytes = maxBufferedBytesOf(options);
   const frames$ = sseFrames(events$, options);
   const encoder = new TextEncoder();
 

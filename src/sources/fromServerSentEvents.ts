@@ -1,7 +1,7 @@
 import { _iterSSEMessages } from 'openai/core/streaming';
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { RelayHttpError, ResponseStreamError, ResumeNotPossibleError, RxOpenAIError } from '../errors';
-import { isDetaching } from '../internal/cancelResponse';
+import { callQuietly, isDetaching } from '../internal/cancelResponse';
 import { carriedResponseOf, isAnyTerminalEvent } from '../internal/events';
 import {
   AFTER_COMMENT,
@@ -214,18 +214,11 @@ function relayedEvents(
 function cancelOnLeave(state: ResumeState, options: FromServerSentEventsOptions): void {
   const cancel = options.cancel;
   if (!cancel || state.cursor === null || state.ended || isDetaching()) return;
-  const report = (error: unknown) => {
-    try {
-      options.onCancelError?.(error);
-    } catch {
-      // Teardown never throws.
-    }
-  };
-  try {
-    Promise.resolve(cancel(state.cursor)).then(undefined, report);
-  } catch (error) {
-    report(error);
-  }
+  const cursor = state.cursor;
+  callQuietly(
+    () => cancel(cursor),
+    (error) => options.onCancelError?.(error),
+  );
 }
 
 /** One request to the relay (or the `Response` given), read into events; `frame` tells each one's cursor. */
