@@ -1,9 +1,7 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { eventKind, OTHER } from '../internal/eventKind';
-import { FinalImageMatcher, type FinalImageSink } from '../internal/FinalImageMatcher';
-import { OperatorObserver } from '../internal/operate';
+import { FinalImagesObserver } from '../internal/FinalImagesObserver';
 import { PreviewGate } from '../internal/PreviewGate';
-import { ResponseBoundary } from '../internal/ResponseBoundary';
 import type {
   AnyFinalImage,
   AnyPartialImage,
@@ -67,30 +65,17 @@ export function partialAndFinalImages<E extends ImageStreamEvent = ResponseStrea
 
 /**
  * Its own observer class, as `withFinalImage`'s: `next` reads the event's kind once and calls the gate and the
- * matcher directly; it is the matcher's sink.
+ * matcher directly.
  */
-class PartialAndFinalObserver extends OperatorObserver<ImageStreamEvent> implements FinalImageSink {
+class PartialAndFinalObserver extends FinalImagesObserver {
   private readonly gate = new PreviewGate();
-  private readonly boundary = new ResponseBoundary();
-  private readonly matcher = new FinalImageMatcher(this, this.boundary);
-
-  constructor(destination: Subscriber<AnyPartialImage | AnyFinalImage>) {
-    super(destination);
-    destination.add(() => {
-      this.gate.clear();
-      this.matcher.clear();
-    });
-  }
 
   next(event: ImageStreamEvent): void {
     if (this.closed) return;
     const kind = eventKind(event.type);
     if (kind === OTHER) return;
     try {
-      if (this.boundary.starts(event, kind)) {
-        this.gate.clear();
-        this.matcher.clear();
-      }
+      if (this.boundary.starts(event, kind)) this.clear();
       const preview = this.gate.preview(event, kind);
       if (preview) this.destination.next(preview);
       this.matcher.push(event, kind);
@@ -99,16 +84,8 @@ class PartialAndFinalObserver extends OperatorObserver<ImageStreamEvent> impleme
     }
   }
 
-  final(image: AnyFinalImage): void {
-    this.destination.next(image);
-  }
-
-  /** A failed image is the output's error: thrown, for `next` to pass on. */
-  failed(error: Error): never {
-    throw error;
-  }
-
-  protected override end(): void {
-    this.matcher.end();
+  protected override clear(): void {
+    super.clear();
+    this.gate.clear();
   }
 }

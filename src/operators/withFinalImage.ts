@@ -1,8 +1,6 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { eventKind, OTHER } from '../internal/eventKind';
-import { FinalImageMatcher, type FinalImageSink } from '../internal/FinalImageMatcher';
-import { OperatorObserver } from '../internal/operate';
-import { ResponseBoundary } from '../internal/ResponseBoundary';
+import { FinalImagesObserver } from '../internal/FinalImagesObserver';
 import type { AnyFinalImage, FinalImage, ImageStreamEvent, ResponseStreamEvent } from '../types';
 
 /**
@@ -74,41 +72,19 @@ export function withFinalImage<E extends ImageStreamEvent = ResponseStreamEvent>
 
 /**
  * The observer behind `withFinalImage`, written out rather than built by `operate` so that its per-event
- * call to the matcher is monomorphic (it runs on every event of the stream; see `OperatorObserver`). It is the
- * matcher's sink itself: no callbacks to allocate per subscription.
+ * call to the matcher is monomorphic (it runs on every event of the stream; see `OperatorObserver`).
  */
-class FinalImageObserver extends OperatorObserver<ImageStreamEvent> implements FinalImageSink {
-  private readonly boundary = new ResponseBoundary();
-  private readonly matcher = new FinalImageMatcher(this, this.boundary);
-
-  constructor(destination: Subscriber<AnyFinalImage>) {
-    super(destination);
-    destination.add(() => this.matcher.clear());
-  }
-
+class FinalImageObserver extends FinalImagesObserver {
   next(event: ImageStreamEvent): void {
     if (this.closed) return;
     // The event's kind, read once for the boundary and the matcher.
     const kind = eventKind(event.type);
     if (kind === OTHER) return;
     try {
-      if (this.boundary.starts(event, kind)) this.matcher.clear();
+      if (this.boundary.starts(event, kind)) this.clear();
       this.matcher.push(event, kind);
     } catch (error) {
       this.error(error);
     }
-  }
-
-  final(image: AnyFinalImage): void {
-    this.destination.next(image);
-  }
-
-  /** A failed image is the output's error: thrown, for `next` to pass on. */
-  failed(error: Error): never {
-    throw error;
-  }
-
-  protected override end(): void {
-    this.matcher.end();
   }
 }
