@@ -10,7 +10,7 @@ import type {
 import type { McpCallItem } from '../operators/mcpCalls';
 import { createEventFactory, type EventFactory } from './events';
 import { SAMPLE_PNGS } from './samplePngs';
-import { runSteps, type ScenarioImage } from './scenarios';
+import { pushMessageEvents, runSteps, type ScenarioImage } from './scenarios';
 
 /**
  * How the final events of a function call (or custom tool call) are ordered, including the orders seen from
@@ -304,7 +304,7 @@ export function mcpCallScenario(options: McpCallScenarioOptions = {}): McpCallSc
     options.text === undefined
       ? `I rolled the dice: ${calls.map((c) => c.output ?? 'no result').join(', ')}.`
       : options.text;
-  if (text !== null) output.push(...messageEvents(e, events, `msg_${id(0)}`, calls.length, text));
+  if (text !== null) output.push(pushMessageEvents(e, events, `msg_${id(0)}`, calls.length, text, words));
   events.push(e.completed({ output, output_text: text ?? '' }));
   return { events, calls, text };
 }
@@ -582,7 +582,7 @@ export function codeInterpreterScenario(
   ];
   const output: ResponseOutputItem[] = [done];
   const text = options.text === undefined ? 'Here is the chart: the values grow quickly.' : options.text;
-  if (text !== null) output.push(...messageEvents(e, events, `msg_${id(0)}`, 1, text));
+  if (text !== null) output.push(pushMessageEvents(e, events, `msg_${id(0)}`, 1, text, words));
   events.push(e.completed({ output, output_text: text ?? '' }));
   return { events, call: { itemId, outputIndex: 0, code, imageUrl, logs }, text };
 }
@@ -649,23 +649,6 @@ function callsResponse(
   ];
   events.push(e.completed({ output: calls.map((call) => call.final) }));
   return events;
-}
-
-/** Pushes a message's events (added, part, deltas, done) to `events`; returns the finished message. */
-function messageEvents(
-  e: EventFactory,
-  events: ResponseStreamEvent[],
-  itemId: string,
-  outputIndex: number,
-  text: string,
-): ResponseOutputItem[] {
-  const message = e.message(itemId, text);
-  events.push(e.outputItemAdded({ ...message, status: 'in_progress', content: [] }, outputIndex));
-  events.push(e.contentPartAdded(itemId, outputIndex));
-  for (const delta of words(text)) events.push(e.textDelta(itemId, outputIndex, delta));
-  events.push(e.textDone(itemId, outputIndex, text), e.contentPartDone(itemId, outputIndex, text));
-  events.push(e.outputItemDone(message, outputIndex));
-  return [message];
 }
 
 /** `text` in `count` pieces of about equal length (fewer for short text; none for empty text). */

@@ -1,6 +1,10 @@
-import type { ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type {
+  ResponseOutputItem,
+  ResponseOutputMessage,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
 import type { ImageGenerationCallItem } from '../types';
-import { createEventFactory } from './events';
+import { createEventFactory, type EventFactory } from './events';
 import { SAMPLE_PNGS } from './samplePngs';
 
 /** How the events of a finished image are ordered, including the orders seen from proxies. */
@@ -125,16 +129,7 @@ export function imageGenerationScenario(options: ImageGenerationEventsOptions = 
 
   const events: ResponseStreamEvent[] = [e.created(), e.inProgress()];
   const output: ResponseOutputItem[] = [];
-  if (text !== null) {
-    const message = e.message(messageId, text);
-    events.push(e.outputItemAdded({ ...message, status: 'in_progress', content: [] }, 0));
-    events.push(e.contentPartAdded(messageId, 0));
-    for (const delta of splitText(text)) events.push(e.textDelta(messageId, 0, delta));
-    events.push(e.textDone(messageId, 0, text));
-    events.push(e.contentPartDone(messageId, 0, text));
-    events.push(e.outputItemDone(message, 0));
-    output.push(message);
-  }
+  if (text !== null) output.push(pushMessageEvents(e, events, messageId, 0, text, splitText));
 
   // Each image is a list of steps (functions, so sequence numbers follow the order they are sent in).
   const steps = images.map((image) => {
@@ -183,6 +178,27 @@ export function runSteps(
     for (const list of lists) for (const step of list) events.push(step());
   }
   return events;
+}
+
+/**
+ * Internal: pushes a message's events to `events` (added, part added, its text in the deltas `split` makes,
+ * text done, part done, done); returns the finished message.
+ */
+export function pushMessageEvents(
+  e: EventFactory,
+  events: ResponseStreamEvent[],
+  itemId: string,
+  outputIndex: number,
+  text: string,
+  split: (text: string) => string[],
+): ResponseOutputMessage {
+  const message = e.message(itemId, text);
+  events.push(e.outputItemAdded({ ...message, status: 'in_progress', content: [] }, outputIndex));
+  events.push(e.contentPartAdded(itemId, outputIndex));
+  for (const delta of split(text)) events.push(e.textDelta(itemId, outputIndex, delta));
+  events.push(e.textDone(itemId, outputIndex, text), e.contentPartDone(itemId, outputIndex, text));
+  events.push(e.outputItemDone(message, outputIndex));
+  return message;
 }
 
 /** Internal: the number of previews per image the API allows (0 to 3), 2 by default. */
