@@ -351,10 +351,9 @@ interface Draft {
 function withDraft(state: ItemState, draft: Draft): ItemState {
   switch (state.type) {
     case 'message':
-      // One text part is the common case: no join.
-      return { ...state, text: draft.parts.length === 1 ? (draft.parts[0] ?? '') : draft.parts.join('') };
+      return { ...state, text: joinParts(draft.parts, '') };
     case 'reasoning':
-      return { ...state, summary: draft.parts.join('\n\n'), text: draft.alt.join('\n\n') };
+      return { ...state, summary: joinParts(draft.parts, '\n\n'), text: joinParts(draft.alt, '\n\n') };
     case 'function_call':
       return { ...state, arguments: draft.parts[0] ?? '' };
     case 'custom_tool_call':
@@ -366,6 +365,11 @@ function withDraft(state: ItemState, draft: Draft): ItemState {
     default:
       return state;
   }
+}
+
+/** The parts joined; one part (the common case) is returned as it is, with no join on every delta. */
+function joinParts(parts: readonly string[], separator: string): string {
+  return parts.length === 1 ? (parts[0] ?? '') : parts.join(separator);
 }
 
 /** The state of a (non-image) item, with the fields of its type. */
