@@ -251,6 +251,29 @@ export async function startMockResponsesServer(
       finish('answered');
     };
 
+    /** Streams `events` as the scenario says, recording what was sent; `onSent` sees each count too. */
+    const streamOut = async (
+      events: readonly ResponseStreamEvent[],
+      scenario: MockScenario,
+      signal: AbortSignal,
+      onSent?: (sent: number) => void,
+    ) => {
+      record.status = 200;
+      record.eventsPlanned = events.length;
+      streams.add(controller);
+      const end = await writeEventStream(res, events, scenario, signal, {
+        onEvent: (sent) => {
+          record.eventsSent = sent;
+          onSent?.(sent);
+        },
+        onCut: () => {
+          cutting = true;
+        },
+      });
+      streams.delete(controller);
+      return end;
+    };
+
     try {
       body = await readBody(req);
     } catch (error) {
@@ -343,24 +366,11 @@ export async function startMockResponsesServer(
         finish('answered');
         return;
       }
-      record.status = 200;
-      record.eventsPlanned = served.events.length;
-      streams.add(controller);
-      const end = await writeEventStream(
-        res,
+      const end = await streamOut(
         served.events as unknown as readonly ResponseStreamEvent[],
         scenario,
         controller.signal,
-        {
-          onEvent: (sent) => {
-            record.eventsSent = sent;
-          },
-          onCut: () => {
-            cutting = true;
-          },
-        },
       );
-      streams.delete(controller);
       finish(end === 'client-closed' && closing ? 'server-closed' : end);
       return;
     }
@@ -444,32 +454,21 @@ export async function startMockResponsesServer(
       return;
     }
 
-    record.status = 200;
-    record.eventsPlanned = events.length;
-    streams.add(controller);
     // A background response runs as its streams deliver it, until its end or a cancel (see `cancel`).
     const run = stored.background ? runs.get(stored.id) : undefined;
     const stop = new AbortController();
     run?.streams.add(stop);
-    const end = await writeEventStream(
-      res,
+    const end = await streamOut(
       events,
       scenario,
       run ? AbortSignal.any([controller.signal, stop.signal]) : controller.signal,
-      {
-        onEvent: (sent) => {
-          record.eventsSent = sent;
-          if (run?.status === 'running') {
-            run.produced = Math.max(run.produced, offset + sent);
-            if (run.produced >= run.total) run.status = 'finished';
-          }
-        },
-        onCut: () => {
-          cutting = true;
-        },
+      (sent) => {
+        if (run?.status === 'running') {
+          run.produced = Math.max(run.produced, offset + sent);
+          if (run.produced >= run.total) run.status = 'finished';
+        }
       },
     );
-    streams.delete(controller);
     run?.streams.delete(stop);
     if (stop.signal.aborted && !controller.signal.aborted) {
       // Cancelled: the stream ends where the response stopped, without a terminal event.
