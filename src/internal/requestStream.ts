@@ -1,10 +1,12 @@
 // Internal: not part of the public API, not importable from the package.
 import { from, type InteropObservable, Observable, observable as observableSymbol, tap } from 'rxjs';
 import { UnsupportedImageCountError } from '../errors';
-import { fromEventStream, guardEvents } from '../sources/fromResponseStream';
+import { fromEventStream } from '../sources/fromResponseStream';
 import type { ImagesApiStreamEvent, StreamRequestOptions } from '../types';
 import { isImagesApiTerminalEvent, isTerminalEvent, type TerminalEventRule } from './events';
 import { failOnCallerAbort } from './failOnCallerAbort';
+import { guardStream } from './guardStream';
+import { idleTimeoutMs } from './idleTimeout';
 
 /** What a request for a stream resolves to: the SDK's `Stream` (or any async iterable of events). */
 type EventStream<E> = AsyncIterable<E> & { controller?: AbortController };
@@ -46,8 +48,8 @@ export function requestStream<E extends { type: string }>(
       | undefined;
     if (typeof interop === 'function') {
       subscriber.add(
-        guardEvents(from(pending as unknown as InteropObservable<E>), undefined, isTerminal, idleOption)
-          .pipe(markEnded)
+        from(pending as unknown as InteropObservable<E>)
+          .pipe(guardStream<E>({ isTerminal, idleMs: idleTimeoutMs(idleOption) }), markEnded)
           .subscribe(subscriber),
       );
       return;

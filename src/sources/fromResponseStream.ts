@@ -1,8 +1,8 @@
 import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
 import { isTerminalEvent, type TerminalEventRule } from '../internal/events';
 import { failOnCallerAbort } from '../internal/failOnCallerAbort';
-import { idleTimeout, idleTimeoutMs } from '../internal/idleTimeout';
-import { requireTerminalEvent } from '../internal/requireTerminalEvent';
+import { guardStream } from '../internal/guardStream';
+import { idleTimeoutMs } from '../internal/idleTimeout';
 import type { ResponseEventStream, ResponseStreamEvent } from '../types';
 
 /** Options of {@link fromResponseStream}. */
@@ -82,30 +82,14 @@ export function fromEventStream<E extends { type: string }>(
   isTerminal: TerminalEventRule,
   scheduler?: SchedulerLike,
 ): Observable<E> {
-  return guardEvents(
-    iterate(stream),
-    () => sdkAbortReason(stream),
-    isTerminal,
-    options.idleTimeout,
-    scheduler,
-  ).pipe(failOnCallerAbort(options.signal));
-}
-
-/**
- * Internal: the checks every source puts on its events: a stream that ends without a terminal event
- * (`isTerminal`) errors with `TruncatedStreamError` (`endCause`: why it ended, when known), one silent for the
- * idle timeout (the option's value) with `StreamIdleError`.
- */
-export function guardEvents<E extends { type: string }>(
-  events$: Observable<E>,
-  endCause: (() => unknown) | undefined,
-  isTerminal: TerminalEventRule,
-  idleTimeoutOption: number | undefined,
-  scheduler?: SchedulerLike,
-): Observable<E> {
-  return events$.pipe(
-    requireTerminalEvent<E>(endCause, isTerminal),
-    idleTimeout(idleTimeoutMs(idleTimeoutOption), scheduler),
+  return iterate(stream).pipe(
+    guardStream<E>({
+      isTerminal,
+      endCause: () => sdkAbortReason(stream),
+      idleMs: idleTimeoutMs(options.idleTimeout),
+      scheduler,
+    }),
+    failOnCallerAbort(options.signal),
   );
 }
 
