@@ -1,7 +1,6 @@
 // fromServerSentEvents with every supported SDK: this file runs with SDK 7 (`npm run test:unit`) and with
 // 6.45 (`npm run test:sdk-oldest`), whose SSE decoder differs (no `events` mode: it throws a nested `error`
 // event, and it lets go of a body only at its next chunk).
-import type { ServerResponse } from 'node:http';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +10,7 @@ import {
   StreamIdleError,
 } from '../../src/index';
 import { createEventFactory } from '../../src/testing/index';
-import { sseFrame, startServer, type TestServer } from '../support/httpServers';
+import { settle, sseFrame, sseHead, startServer, type TestServer } from '../support/httpServers';
 import { WatchedScheduler } from '../support/watchedScheduler';
 
 let server: TestServer | undefined;
@@ -19,23 +18,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function sseHead(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  res.flushHeaders();
-}
-
-/** How an Observable ended: its values and its error. */
-function settle<T>(source: import('rxjs').Observable<T>) {
-  const values: T[] = [];
-  return new Promise<{ values: T[]; error: unknown }>((resolve) =>
-    source.subscribe({
-      next: (v) => values.push(v),
-      error: (error) => resolve({ values, error }),
-      complete: () => resolve({ values, error: undefined }),
-    }),
-  );
-}
 
 describe(`fromServerSentEvents with openai ${process.env.EXPECT_OPENAI_VERSION ?? '(the dev dependency)'}`, () => {
   it('unsubscribing from a Response input cancels its body, even while it stalls', async () => {

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { firstValueFrom, lastValueFrom, retry, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +10,7 @@ import {
   withFinalImage,
 } from '../../src/index';
 import { createEventFactory, imageGenerationScenario } from '../../src/testing/index';
-import { sseFrame, startServer, type TestServer } from '../support/httpServers';
+import { settle, sseFrame, sseHead, startServer, type TestServer } from '../support/httpServers';
 import { WatchedScheduler } from '../support/watchedScheduler';
 
 let server: TestServer | undefined;
@@ -19,23 +18,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function sseHead(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  res.flushHeaders();
-}
-
-/** Collects what an Observable emits until it ends, and how it ended. */
-async function settle<T>(source: import('rxjs').Observable<T>) {
-  const values: T[] = [];
-  return new Promise<{ values: T[]; error: unknown; completed: boolean }>((resolve) =>
-    source.subscribe({
-      next: (v) => values.push(v),
-      error: (error) => resolve({ values, error, completed: false }),
-      complete: () => resolve({ values, error: undefined, completed: true }),
-    }),
-  );
-}
 
 describe('fromServerSentEvents', () => {
   it('emits every event in order, however the bytes are split, and completes', async () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Observable } from 'rxjs';
 
 /** One request a test server received: its path, headers, and a promise that resolves when its connection closes. */
 export interface SeenRequest {
@@ -62,6 +63,26 @@ export async function startServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Starts an SSE response: status 200, `text/event-stream`, headers sent at once. */
+export function sseHead(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.flushHeaders();
+}
+
+/** Collects what an Observable emits until it ends, and how it ended. */
+export function settle<T>(
+  source: Observable<T>,
+): Promise<{ values: T[]; error: unknown; completed: boolean }> {
+  const values: T[] = [];
+  return new Promise((resolve) =>
+    source.subscribe({
+      next: (v) => values.push(v),
+      error: (error) => resolve({ values, error, completed: false }),
+      complete: () => resolve({ values, error: undefined, completed: true }),
+    }),
+  );
 }
 
 /** The API's SSE framing of events, as the real API writes it. */
