@@ -14,7 +14,7 @@ import {
   webSearchScenario,
 } from '../src/testing/index';
 import type { ResponseStreamEvent } from '../src/types';
-import { comparePerEvent, fmt, fmtRatio, type PerEventRow, table, timedRun } from './stats';
+import { comparePerEvent, fmt, type PerEventRow, perEventTable, timedRun } from './stats';
 
 export interface ItemsBenchResult {
   readonly markdown: string;
@@ -345,16 +345,7 @@ export async function runItemsBench(options: { rounds?: number } = {}): Promise<
   const markdown = [
     `Each comparison in a fresh process. ${eventsPerResponse} events per response (reasoning, 12 parallel function calls with 40 argument deltas each, a web search and a cited message), ${responses} responses per run, ${options.rounds ?? 15} paired rounds:`,
     '',
-    table(
-      ['operator', 'variant', 'ns/event (median)', 'spread', 'vs hand-written (median of round ratios)'],
-      rows.map((r) => [
-        r.operator,
-        r.variant,
-        fmt(r.nsPerEvent, 1),
-        `${fmt(r.spread * 100, 0)}%`,
-        r.ratio === null ? 'baseline' : fmtRatio(r.ratio),
-      ]),
-    ),
+    perEventTable(rows),
     '',
     `**itemStates() memory**: one response of ${memory.items} messages, ${fmt(memory.textKiB, 0)} KiB of text in all, streamed in 64-character deltas; heap after a full GC at 25%, 50%, 75% and 100% of it: ${memory.heapMiB.map((m) => `${fmt(m, 1)} MiB`).join(', ')}. The list shows all the text, so the heap grows with it (about the text itself, held once); it never grows with the number of events or of lists emitted.`,
   ].join('\n');

@@ -17,15 +17,9 @@ import {
   handMatcher,
   handOfType,
 } from './handwritten';
-import { comparePerEvent, fmt, fmtRatio, table, timedRun } from './stats';
+import { comparePerEvent, type PerEventRow, perEventTable, timedRun } from './stats';
 
-export interface OperatorRow {
-  operator: string;
-  variant: string;
-  nsPerEvent: number;
-  spread: number;
-  ratio: number | null;
-}
+export type OperatorRow = { readonly operator: string } & PerEventRow;
 
 export interface OperatorBenchResult {
   readonly eventsPerRun: number;
@@ -218,19 +212,6 @@ async function measure(options: {
   return { rows, eventsPerRun, responseShape };
 }
 
-function markdownOf(rows: readonly OperatorRow[]): string {
-  return table(
-    ['operator', 'variant', 'ns/event (median)', 'spread', 'vs hand-written (median of round ratios)'],
-    rows.map((r) => [
-      r.operator,
-      r.variant,
-      fmt(r.nsPerEvent, 1),
-      `${fmt(r.spread * 100, 0)}%`,
-      r.ratio === null ? 'baseline' : fmtRatio(r.ratio),
-    ]),
-  );
-}
-
 /** Runs the operator benchmark in both settings. */
 export async function runOperatorBench(
   options: { totalEvents?: number; rounds?: number; warmup?: number } = {},
@@ -251,11 +232,11 @@ export async function runOperatorBench(
   const markdown = [
     '**Each operator alone** (each group in a fresh process):',
     '',
-    markdownOf(alone),
+    perEventTable(alone),
     '',
     '**All operators in one process** (after every variant has run once):',
     '',
-    markdownOf(shared.rows),
+    perEventTable(shared.rows),
   ].join('\n');
   return {
     eventsPerRun: shared.eventsPerRun,

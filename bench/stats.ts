@@ -160,6 +160,20 @@ export async function comparePerEvent(
   });
 }
 
+/** The table of per-event rows: each operator's variants, with their spread and paired ratio. */
+export function perEventTable(rows: readonly ({ readonly operator: string } & PerEventRow)[]): string {
+  return table(
+    ['operator', 'variant', 'ns/event (median)', 'spread', 'vs hand-written (median of round ratios)'],
+    rows.map((r) => [
+      r.operator,
+      r.variant,
+      fmt(r.nsPerEvent, 1),
+      `${fmt(r.spread * 100, 0)}%`,
+      r.ratio === null ? 'baseline' : fmtRatio(r.ratio),
+    ]),
+  );
+}
+
 /** A run of an end-to-end comparison: the wall time a user waits, and the CPU time of this process. */
 export interface WallAndCpu {
   readonly wallMs: number;
